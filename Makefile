@@ -1,0 +1,46 @@
+# Akhbar task runner. `make run` sets everything up and crawls the registry; `make test` runs the tests,
+# ruff and mypy. Every target installs what it needs first, so each works on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.DEFAULT_GOAL := test
+.PHONY: install run demo test lint typecheck unit bench browse clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)  ## make the virtualenv and install Akhbar with its test tools
+
+run: install  ## crawl every registry site, then export the feeds (the cron job)
+	$(BIN)/akhbar run
+
+demo: install  ## the same, offline, against the bundled demo sites served on 127.0.0.x
+	$(BIN)/akhbar demo
+
+lint: install  ## ruff
+	$(BIN)/ruff check .
+
+typecheck: install  ## mypy
+	$(BIN)/mypy
+
+unit: install  ## the test suite alone
+	$(BIN)/pytest
+
+test: lint typecheck unit  ## ruff, mypy and the test suite
+
+bench: install  ## every benchmark; rewrites docs/benchmarks.md
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/extraction.py
+
+browse: install  ## browse the archive in Datasette (optional extra)
+	$(BIN)/python -m pip install --quiet -e '.[browse]'
+	$(BIN)/datasette data/akhbar.db --metadata datasette.yaml
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m crawler`` is ``akhbar``."""
+
+from crawler.cli import main
+
+main()

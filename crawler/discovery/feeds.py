@@ -1,0 +1,94 @@
+"""RSS 0.9x/1.0 (RDF)/2.0 and Atom feeds: the article links they list, with their dates."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.discovery.model import (
+    DiscoveredLink,
+    DiscoveryError,
+    SourceResult,
+    local_name,
+    parse_datetime,
+    parse_xml,
+)
+
+
+def _child_text(element: etree._Element, *names: str) -> str | None:
+    for child in element:
+        if local_name(child) in names:
+            text = "".join(str(t) for t in child.itertext()).strip()
+            if text:
+                return text
+    return None
+
+
+def _atom_link(entry: etree._Element) -> str | None:
+    fallback = None
+    for child in entry:
+        if local_name(child) != "link":
+            continue
+        href = child.get("href")
+        rel = child.get("rel", "alternate")
+        if href and rel == "alternate":
+            return href
+        fallback = fallback or href
+    return fallback
+
+
+def _rss_items(root: etree._Element, base_url: str) -> list[DiscoveredLink]:
+    links = []
+    for item in root.iter():
+        if local_name(item) != "item":
+            continue
+        url = _child_text(item, "link")
+        if not url:
+            guid = next((c for c in item if local_name(c) == "guid"), None)
+            if guid is not None and guid.get("isPermaLink", "true") != "false":
+                url = (guid.text or "").strip() or None
+        if not url:
+            url = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
+        if not url:
+            continue
+        published = parse_datetime(_child_text(item, "pubdate", "date", "issued"))
+        updated = parse_datetime(_child_text(item, "updated", "modified")) or published
+        links.append(
+            DiscoveredLink(
+                url=urljoin(base_url, url), updated=updated, published=published, title=_child_text(item, "title")
+            )
+        )
+    return links
+
+
+def _atom_entries(root: etree._Element, base_url: str) -> list[DiscoveredLink]:
+    links = []
+    for entry in root:
+        if local_name(entry) != "entry":
+            continue
+        href = _atom_link(entry)
+        if not href:
+            continue
+        published = parse_datetime(_child_text(entry, "published", "issued"))
+        updated = parse_datetime(_child_text(entry, "updated", "modified")) or published
+        links.append(
+            DiscoveredLink(
+                url=urljoin(base_url, href), updated=updated, published=published, title=_child_text(entry, "title")
+            )
+        )
+    return links
+
+
+def parse_feed(body: bytes, base_url: str) -> SourceResult:
+    """Parse an RSS or Atom document; raises DiscoveryError when the bytes are not a feed."""
+    root = parse_xml(body)
+    kind = local_name(root)
+    if kind == "rss":
+        channel = next((c for c in root if local_name(c) == "channel"), root)
+        return SourceResult("rss", _rss_items(channel, base_url), title=_child_text(channel, "title"))
+    if kind == "rdf":
+        return SourceResult("rdf", _rss_items(root, base_url))
+    if kind == "feed":
+        return SourceResult("atom", _atom_entries(root, base_url), title=_child_text(root, "title"))
+    raise DiscoveryError(f"not a feed: root element <{kind or root.tag}>")

@@ -1,0 +1,111 @@
+"""What a feed or a sitemap yields: links with the dates the source gives them."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+# A sitemap may be 50 MB uncompressed (sitemaps.org); anything past that is refused, which also stops gzip bombs.
+MAX_DECOMPRESSED = 50 * 1024 * 1024
+
+
+class DiscoveryError(ValueError):
+    """A feed or sitemap that cannot be read, with the reason (not XML, a challenge page, too large…)."""
+
+
+@dataclass(frozen=True)
+class DiscoveredLink:
+    """One URL listed by a feed or a sitemap."""
+
+    url: str
+    """Absolute URL."""
+    updated: datetime | None = None
+    """``lastmod`` / ``updated`` / ``pubDate``: when the source says the page last changed."""
+    published: datetime | None = None
+    """Publication time when the source gives one apart from ``updated`` (news sitemaps, RSS pubDate)."""
+    title: str | None = None
+    """Title given by the source."""
+
+    @property
+    def newest(self) -> datetime | None:
+        dates = [d for d in (self.updated, self.published) if d is not None]
+        return max(dates) if dates else None
+
+
+@dataclass
+class SourceResult:
+    """A parsed feed or sitemap."""
+
+    kind: str
+    """``rss``, ``atom``, ``rdf``, ``urlset`` or ``sitemapindex``."""
+    links: list[DiscoveredLink] = field(default_factory=list)
+    """Article (or page) URLs."""
+    children: list[DiscoveredLink] = field(default_factory=list)
+    """Child sitemaps of a sitemap index."""
+    title: str | None = None
+
+
+def maybe_gunzip(body: bytes) -> bytes:
+    """Decompress gzip bytes (a ``.xml.gz`` sitemap served as-is), refusing output past MAX_DECOMPRESSED."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
+            while chunk := gz.read(1 << 20):
+                out.write(chunk)
+                if out.tell() > MAX_DECOMPRESSED:
+                    raise DiscoveryError(f"decompressed size exceeds {MAX_DECOMPRESSED} bytes (gzip bomb?)")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DiscoveryError(f"broken gzip data: {exc}") from exc
+    return out.getvalue()
+
+
+_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+def parse_xml(body: bytes) -> etree._Element:
+    """Parse feed or sitemap bytes leniently (undefined entities, stray bytes) without fetching anything."""
+    data = maybe_gunzip(body).lstrip()
+    if not data:
+        raise DiscoveryError("empty document")
+    if data[:1] != b"<":
+        raise DiscoveryError("not XML (does not start with '<')")
+    try:
+        root = etree.fromstring(data, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DiscoveryError(f"not XML: {exc}") from exc
+    if root is None:
+        raise DiscoveryError("not XML: nothing could be parsed")
+    return root
+
+
+def local_name(element: etree._Element) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """An RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) date; naive values are taken as UTC."""
+    if not text:
+        return None
+    text = text.strip()
+    value: datetime | None = None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value

@@ -1,0 +1,56 @@
+"""Sitemaps (sitemaps.org urlset and sitemap index, gzipped or not) and Google News sitemaps."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.discovery.model import (
+    DiscoveredLink,
+    DiscoveryError,
+    SourceResult,
+    local_name,
+    parse_datetime,
+    parse_xml,
+)
+
+
+def _entry(element: etree._Element, base_url: str) -> DiscoveredLink | None:
+    loc = lastmod = published = title = None
+    for child in element.iter():
+        name = local_name(child)
+        text = (child.text or "").strip()
+        if not text:
+            continue
+        if name == "loc" and loc is None:
+            loc = text
+        elif name == "lastmod":
+            lastmod = text
+        elif name == "publication_date":
+            published = text
+        elif name == "title" and title is None:
+            title = text
+    if not loc:
+        return None
+    published_at = parse_datetime(published)
+    return DiscoveredLink(
+        url=urljoin(base_url, loc),
+        updated=parse_datetime(lastmod) or published_at,
+        published=published_at,
+        title=title,
+    )
+
+
+def parse_sitemap(body: bytes, base_url: str) -> SourceResult:
+    """Parse a sitemap or sitemap index; raises DiscoveryError for anything else (HTML challenge pages…)."""
+    root = parse_xml(body)
+    kind = local_name(root)
+    if kind not in ("urlset", "sitemapindex"):
+        raise DiscoveryError(f"not a sitemap: root element <{kind or root.tag}>")
+    child_name = "url" if kind == "urlset" else "sitemap"
+    entries = [_entry(el, base_url) for el in root if local_name(el) == child_name]
+    found = [e for e in entries if e is not None]
+    if kind == "urlset":
+        return SourceResult("urlset", links=found)
+    return SourceResult("sitemapindex", children=found)

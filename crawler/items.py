@@ -1,0 +1,59 @@
+"""The item the spider yields: one ``Article`` per extracted page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Article:
+    """One article page as crawled, before normalization, validation, dedupe and storage."""
+
+    url: str
+    """The URL the page was fetched from, after redirects."""
+    site: str
+    """The registry id of the publisher."""
+    title: str | None = None
+    """Headline as displayed."""
+    body: str = ""
+    """Plain-text body, one paragraph per line."""
+    body_html: str = ""
+    """Sanitized body HTML."""
+    canonical_url: str | None = None
+    """Canonical URL: the key of the site's copy; filled by the normalize pipeline when absent."""
+    subtitle: str | None = None
+    """Secondary headline."""
+    summary: str | None = None
+    """Description or stand-first."""
+    published: str | None = None
+    """Publication time, ISO 8601 with offset."""
+    modified: str | None = None
+    """Last modification time, ISO 8601 with offset."""
+    authors: list[str] = field(default_factory=list)
+    """Bylines without prefixes."""
+    category: str | None = None
+    """Section as the site names it."""
+    tags: list[str] = field(default_factory=list)
+    """Keywords."""
+    image: str | None = None
+    """Main image URL."""
+    agencies: list[str] = field(default_factory=list)
+    """Credited agency ids."""
+    dateline: str | None = None
+    """Opening dateline."""
+    language: str | None = None
+    """Detected language."""
+    site_name: str | None = None
+    """Publisher name as the page gives it."""
+    fetched_at: str | None = None
+    """When the page was downloaded, ISO 8601 UTC."""
+    source_url: str | None = None
+    """The feed or sitemap where the article was found."""
+    source_updated: str | None = None
+    """The ``lastmod`` / ``updated`` the feed or sitemap gave, used by incremental runs."""
+    content_hash: str | None = None
+    """Hash of the normalized body words, set by the normalize pipeline."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

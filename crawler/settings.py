@@ -1,0 +1,75 @@
+"""Scrapy settings of the Akhbar crawl. Our own settings share the ``AKHBAR_`` prefix.
+
+Values that operators set per run come from the environment (``AKHBAR_DB``, ``AKHBAR_SITES``) or from
+``akhbar crawl -s NAME=VALUE``, exactly as with ``scrapy crawl -s``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from crawler import __version__
+
+BOT_NAME = "akhbar"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- Akhbar ---------------------------------------------------------------------------------------------------
+AKHBAR_DB = os.environ.get("AKHBAR_DB") or "data/akhbar.db"
+"""Path of the SQLite archive."""
+AKHBAR_SITES = os.environ.get("AKHBAR_SITES") or None
+"""Registry file; None means the bundled crawler/sites.toml."""
+AKHBAR_SITE_IDS: list[str] = []
+"""Crawl only these registry ids (all when empty)."""
+AKHBAR_SINCE_DAYS = 3
+"""Skip articles older than this many days (0: no limit)."""
+AKHBAR_MIN_BODY_CHARS = 80
+"""Articles with a shorter body are dropped as ``too_short`` (an empty page, a video stub)."""
+AKHBAR_STORE_BATCH_SIZE = 100
+"""The store pipeline commits after this many items…"""
+AKHBAR_STORE_COMMIT_SECONDS = 2.0
+"""…or this many seconds after the first uncommitted item, whichever comes first."""
+AKHBAR_DEDUPE_CACHE_SIZE = 50_000
+"""How many canonical URLs and text hashes the in-run dedupe stage remembers (a bounded LRU)."""
+AKHBAR_CONTACT_URL = os.environ.get("AKHBAR_CONTACT_URL") or "https://github.com/akhbar-news/akhbar"
+"""Where a publisher can reach whoever runs this crawler; part of the User-Agent."""
+
+# -- Politeness ------------------------------------------------------------------------------------------------
+USER_AGENT = f"Akhbar/{__version__} (+{AKHBAR_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+COOKIES_ENABLED = False
+REDIRECT_MAX_TIMES = 5
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "ar,en;q=0.5",
+}
+
+# -- Components ------------------------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.sitestats.SiteStatsMiddleware": 50,
+    "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.normalize.NormalizePipeline": 100,
+    "crawler.pipelines.validate.ValidatePipeline": 200,
+    "crawler.pipelines.dedupe.DedupePipeline": 300,
+    "crawler.pipelines.store.StorePipeline": 400,
+}
+
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 10.0
+TELNETCONSOLE_ENABLED = False
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,313 @@
+"""Writing articles into the archive with the three levels of dedupe, and the crawl bookkeeping tables.
+
+Dedupe, in the order it is applied to each incoming article:
+1. same canonical URL (or a known alias of it): update the row when the text changed, keeping the old title
+   and body in ``revisions`` and the first-seen time; otherwise only ``last_seen`` moves;
+2. same normalized text at another URL of the same site: no new row, the URL becomes an alias;
+3. near-duplicate text on another site (MinHash/LSH): a row of its own that joins the other copy's story.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import sqlite_utils
+
+from crawler.items import Article
+from crawler.registry import Site
+from crawler.storage import minhash
+from crawler.text.arabic import content_hash, normalize_for_search
+
+Action = Literal["new", "updated", "unchanged", "alias"]
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def to_utc(value: str | None) -> str | None:
+    """An ISO 8601 time with offset as UTC (``…+00:00``), so that times from sites in different zones sort right."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """What storing one article did."""
+
+    action: Action
+    article_id: int
+    story_id: int | None
+    canonical_url: str
+
+
+class Archive:
+    """The archive's write side. Each ``store`` call is one transaction."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- sites -------------------------------------------------------------------------------------------
+
+    def sync_sites(self, sites: Iterable[Site]) -> None:
+        """Insert or update the ``sites`` rows from the registry (names, homepage, feed rights)."""
+        rows = [
+            {
+                "id": s.id,
+                "name": s.name,
+                "name_en": s.name_en,
+                "url": s.url,
+                "country": s.country,
+                "language": s.language,
+                "timezone": s.timezone,
+                "feed_content": s.feed_content,
+            }
+            for s in sites
+        ]
+        with self.transaction():
+            self.db.table("sites").upsert_all(rows, pk="id")
+
+    # -- articles ----------------------------------------------------------------------------------------
+
+    def find(self, canonical_url: str) -> sqlite3.Row | None:
+        """The stored article whose canonical URL, or one of whose aliases, is ``canonical_url``."""
+        self.conn.row_factory = sqlite3.Row
+        try:
+            row: sqlite3.Row | None = self.conn.execute(
+                "SELECT * FROM articles WHERE canonical_url = ?", (canonical_url,)
+            ).fetchone()
+            if row is None:
+                row = self.conn.execute(
+                    "SELECT articles.* FROM aliases JOIN articles ON articles.id = aliases.article_id"
+                    " WHERE aliases.url = ?",
+                    (canonical_url,),
+                ).fetchone()
+            return row
+        finally:
+            self.conn.row_factory = None
+
+    def last_seen(self, urls: Iterable[str]) -> dict[str, datetime]:
+        """For the ``urls`` (canonical form) that are stored, as articles or aliases, when they were last fetched."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, datetime] = {}
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT canonical_url, last_seen FROM articles WHERE canonical_url IN ({marks})"
+                f" UNION ALL SELECT aliases.url, articles.last_seen FROM aliases"
+                f" JOIN articles ON articles.id = aliases.article_id WHERE aliases.url IN ({marks})",
+                chunk + chunk,
+            )
+            for url, seen in rows:
+                found[url] = datetime.fromisoformat(seen)
+        return found
+
+    def store(self, articles: Sequence[Article]) -> list[StoreOutcome]:
+        """Store a batch of normalized, validated articles in one transaction."""
+        with self.transaction():
+            return [self._store_one(article) for article in articles]
+
+    def _store_one(self, a: Article) -> StoreOutcome:
+        assert a.canonical_url, "the normalize pipeline sets canonical_url"
+        now = utcnow()
+        digest = a.content_hash or content_hash(a.title, a.body)
+        existing = self.find(a.canonical_url)
+        if existing is not None:
+            if existing["content_hash"] == digest and existing["title"] == a.title:
+                self.conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, existing["id"]))
+                return StoreOutcome("unchanged", existing["id"], existing["story_id"], existing["canonical_url"])
+            return self._update(existing, a, digest, now)
+        twin = self.conn.execute(
+            "SELECT id, story_id, canonical_url FROM articles WHERE site = ? AND content_hash = ? LIMIT 1",
+            (a.site, digest),
+        ).fetchone()
+        if twin is not None:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO aliases (url, article_id, reason, first_seen) VALUES (?, ?, 'same_text', ?)",
+                (a.canonical_url, twin[0], now),
+            )
+            return StoreOutcome("alias", twin[0], twin[1], twin[2])
+        return self._insert(a, digest, now)
+
+    def _columns(self, a: Article, digest: str) -> dict[str, Any]:
+        return {
+            "url": a.url,
+            "canonical_url": a.canonical_url,
+            "site": a.site,
+            "title": a.title or "",
+            "subtitle": a.subtitle,
+            "summary": a.summary,
+            "body": a.body,
+            "body_html": a.body_html or None,
+            "published": a.published,
+            "published_utc": to_utc(a.published),
+            "modified": a.modified,
+            "authors": json.dumps(a.authors, ensure_ascii=False),
+            "category": a.category,
+            "tags": json.dumps(a.tags, ensure_ascii=False),
+            "image": a.image,
+            "agencies": json.dumps(a.agencies),
+            "dateline": a.dateline,
+            "language": a.language,
+            "content_hash": digest,
+        }
+
+    def _insert(self, a: Article, digest: str, now: str) -> StoreOutcome:
+        cols = self._columns(a, digest) | {"uid": str(uuid.uuid4()), "first_seen": now, "last_seen": now}
+        names = ", ".join(cols)
+        marks = ", ".join("?" * len(cols))
+        cursor = self.conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(cols.values()))
+        article_id = int(cursor.lastrowid or 0)
+        self._index_text(article_id, a)
+        story_id = self._join_story(article_id, a)
+        return StoreOutcome("new", article_id, story_id, a.canonical_url or "")
+
+    def _update(self, row: sqlite3.Row, a: Article, digest: str, now: str) -> StoreOutcome:
+        self.conn.execute(
+            "INSERT INTO revisions (article_id, title, body, modified, content_hash, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (row["id"], row["title"], row["body"], row["modified"], row["content_hash"], now),
+        )
+        cols = self._columns(a, digest)
+        # The row keeps its key, uid, first_seen and the publication date first recorded when the page stops
+        # giving one; the modified time is the page's own, else now.
+        cols["canonical_url"] = row["canonical_url"]
+        cols["published"] = a.published or row["published"]
+        cols["published_utc"] = to_utc(cols["published"])
+        cols["modified"] = a.modified or now
+        cols["last_seen"] = now
+        assignments = ", ".join(f"{name} = ?" for name in cols)
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*cols.values(), row["id"]])
+        self._index_text(row["id"], a, replace=True)
+        return StoreOutcome("updated", row["id"], row["story_id"], row["canonical_url"])
+
+    def _index_text(self, article_id: int, a: Article, *, replace: bool = False) -> None:
+        if replace:
+            self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+        self.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (article_id, normalize_for_search(a.title or ""), normalize_for_search(a.body)),
+        )
+
+    # -- stories -----------------------------------------------------------------------------------------
+
+    def _join_story(self, article_id: int, a: Article) -> int:
+        sig = minhash.signature(a.body)
+        story_id: int | None = None
+        if sig is not None:
+            keys = minhash.band_keys(sig)
+            marks = ",".join("?" * len(keys))
+            candidates = self.conn.execute(
+                "SELECT m.article_id, m.signature FROM minhashes m WHERE m.article_id IN"
+                f" (SELECT DISTINCT article_id FROM lsh_bands WHERE band_key IN ({marks}))",
+                keys,
+            ).fetchall()
+            match = minhash.best_match(sig, candidates)
+            if match is not None:
+                (story_id,) = self.conn.execute(
+                    "SELECT story_id FROM articles WHERE id = ?", (match[0],)
+                ).fetchone()
+            self.conn.execute(
+                "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, minhash.to_blob(sig))
+            )
+            self.conn.executemany(
+                "INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", [(k, article_id) for k in keys]
+            )
+        if story_id is None:
+            cursor = self.conn.execute(
+                "INSERT INTO stories (first_article_id, first_site, first_published, agencies, article_count,"
+                " created) VALUES (?, ?, ?, '[]', 0, ?)",
+                (article_id, a.site, a.published, utcnow()),
+            )
+            story_id = int(cursor.lastrowid or 0)
+        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+        self._refresh_story(story_id)
+        return story_id
+
+    def _refresh_story(self, story_id: int) -> None:
+        """Recompute a story's first publisher, copy count and credited agencies from its articles."""
+        rows = self.conn.execute(
+            "SELECT id, site, COALESCE(published, first_seen), agencies FROM articles WHERE story_id = ?"
+            " ORDER BY COALESCE(published_utc, first_seen), id",
+            (story_id,),
+        ).fetchall()
+        agencies: list[str] = []
+        for row in rows:
+            for agency in json.loads(row[3] or "[]"):
+                if agency not in agencies:
+                    agencies.append(agency)
+        first = rows[0]
+        self.conn.execute(
+            "UPDATE stories SET first_article_id = ?, first_site = ?, first_published = ?, agencies = ?,"
+            " article_count = ? WHERE id = ?",
+            (first[0], first[1], first[2], json.dumps(agencies), len(rows), story_id),
+        )
+
+    # -- conditional GET ---------------------------------------------------------------------------------
+
+    def http_validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute("SELECT etag, last_modified FROM http_cache WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_http_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO http_cache (url, etag, last_modified, checked) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,"
+            " checked = excluded.checked",
+            (url, etag, last_modified, utcnow()),
+        )
+
+    # -- runs --------------------------------------------------------------------------------------------
+
+    def start_run(self, site_ids: Sequence[str]) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO runs (started, status, sites) VALUES (?, 'running', ?)", (utcnow(), json.dumps(site_ids))
+        )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any], per_site: dict[str, dict[str, Any]]) -> None:
+        columns = ("requests", "responses", "articles_found", "stored", "updated", "duplicates", "dropped", "errors")
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?",
+                (utcnow(), status, json.dumps(stats, ensure_ascii=False, default=str), run_id),
+            )
+            for site, figures in per_site.items():
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO run_sites (run_id, site, requests, responses, articles_found, stored,"
+                    " updated, duplicates, dropped, errors, status, detail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        run_id,
+                        site,
+                        *(int(figures.get(c, 0)) for c in columns),
+                        figures.get("status", "ok"),
+                        json.dumps(figures.get("detail", {}), ensure_ascii=False),
+                    ),
+                )

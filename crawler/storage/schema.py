@@ -1,0 +1,197 @@
+"""The archive's schema, as numbered migrations applied in order and recorded in ``migrations``.
+
+Every change to the schema is a new function appended to ``MIGRATIONS``; an existing one is never edited,
+so a database created by any earlier version upgrades itself on open. Each migration runs in its own
+transaction together with the row that records it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE sites (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_en TEXT,
+            url TEXT NOT NULL,
+            country TEXT,
+            language TEXT,
+            timezone TEXT,
+            feed_content TEXT NOT NULL DEFAULT 'full'
+        );
+
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            first_article_id INTEGER,
+            first_site TEXT,
+            first_published TEXT,
+            agencies TEXT NOT NULL DEFAULT '[]',
+            article_count INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        );
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            site TEXT NOT NULL REFERENCES sites(id),
+            title TEXT NOT NULL,
+            subtitle TEXT,
+            summary TEXT,
+            body TEXT NOT NULL,
+            body_html TEXT,
+            published TEXT,
+            published_utc TEXT,
+            modified TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            category TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            image TEXT,
+            agencies TEXT NOT NULL DEFAULT '[]',
+            dateline TEXT,
+            language TEXT,
+            story_id INTEGER REFERENCES stories(id),
+            content_hash TEXT NOT NULL
+        );
+        CREATE INDEX idx_articles_site_published ON articles(site, published_utc DESC);
+        CREATE INDEX idx_articles_published ON articles(published_utc DESC);
+        CREATE INDEX idx_articles_story ON articles(story_id);
+        CREATE INDEX idx_articles_category ON articles(category);
+        CREATE INDEX idx_articles_site_hash ON articles(site, content_hash);
+
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            title TEXT,
+            body TEXT,
+            modified TEXT,
+            content_hash TEXT,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_revisions_article ON revisions(article_id);
+
+        CREATE TABLE aliases (
+            url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            first_seen TEXT NOT NULL
+        );
+        CREATE INDEX idx_aliases_article ON aliases(article_id);
+
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            sites TEXT NOT NULL DEFAULT '[]',
+            stats TEXT NOT NULL DEFAULT '{}'
+        );
+
+        CREATE TABLE run_sites (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            site TEXT NOT NULL,
+            requests INTEGER NOT NULL DEFAULT 0,
+            responses INTEGER NOT NULL DEFAULT 0,
+            articles_found INTEGER NOT NULL DEFAULT 0,
+            stored INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            dropped INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'ok',
+            detail TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (run_id, site)
+        );
+
+        -- Near-duplicate detection across sites: a MinHash signature per article and its LSH band keys, kept in
+        -- SQLite so that memory stays flat however large the archive grows.
+        CREATE TABLE minhashes (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE lsh_bands (
+            band_key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE INDEX idx_lsh_bands_key ON lsh_bands(band_key);
+        CREATE INDEX idx_lsh_bands_article ON lsh_bands(article_id);
+
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked TEXT NOT NULL
+        );
+
+        -- Holds the *normalized* title and body (crawler.text.arabic.normalize_for_search), rowid = articles.id,
+        -- so that a search for احمد finds أحمد. Display text stays in articles.
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, body, tokenize='unicode61 remove_diacritics 2'
+        );
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_initial", m001_initial),
+]
+
+
+def applied(conn: sqlite3.Connection) -> set[str]:
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return {row[0] for row in conn.execute("SELECT name FROM migrations")}
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded; returns the names applied now."""
+    done = applied(conn)
+    ran: list[str] = []
+    for name, migration in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would COMMIT our transaction first; run statements one by one instead.
+            migration(_NoScriptConnection(conn))  # type: ignore[arg-type]
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        ran.append(name)
+    return ran
+
+
+class _NoScriptConnection:
+    """Runs ``executescript`` text statement by statement inside the caller's open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def executescript(self, script: str) -> None:
+        statement = ""
+        for line in script.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
+                if statement.strip():
+                    self._conn.execute(statement)
+                statement = ""
+        if statement.strip():
+            self._conn.execute(statement)
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)

@@ -1,0 +1,102 @@
+"""Arabic normalization for matching: dedupe keys and full-text search. Never used for display.
+
+One function per purpose:
+- ``normalize_for_search`` folds spelling variants (harakat, tatweel, alef and hamza forms, ى/ي, ة/ه,
+  Arabic-Indic digits, bidi marks) so that احمد finds أحمد and الامم finds الأمم;
+- ``fingerprint_tokens`` splits normalized text into word tokens for hashing and shingling. Unlike
+  ``str.isalnum`` filtering, which drops Arabic words that carry harakat or a trailing Arabic comma, it
+  normalizes first and then splits on anything that is not a letter or digit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Harakat, tanwin, shadda, sukun, superscript alef, Quranic annotation marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_TATWEEL = "\u0640"
+# Bidi controls, zero-width characters, BOM and soft hyphen: invisible, but they split words.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "ک": "ك",
+        "ی": "ي",
+        "ە": "ه",
+        # Arabic-Indic and Persian digits to ASCII.
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        # Arabic punctuation to its Latin twin, so tokenizers treat it as punctuation.
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        "٪": "%",
+        "٫": ".",
+        "٬": ",",
+        "«": '"',
+        "»": '"',
+    }
+)
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_HAMZA = "ء"
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat and tatweel only: the lightest fold, safe for comparisons of display text."""
+    return _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+
+
+def normalize_for_search(text: str) -> str:
+    """Fold Arabic spelling variants and digits; lower-case Latin text; collapse white space.
+
+    Idempotent: ``normalize_for_search(normalize_for_search(t)) == normalize_for_search(t)``.
+    """
+    if not text:
+        return ""
+    # NFKC turns presentation forms (ﻻ, ﷲ …) into letters; it runs before folding so its output is folded too.
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = strip_diacritics(text)
+    text = text.translate(_FOLD)
+    text = text.replace(_HAMZA, "")
+    text = text.casefold()
+    # casefold can produce combining marks (e.g. from "İ"); a second NFKC + strip keeps the result a fixed point.
+    text = strip_diacritics(unicodedata.normalize("NFKC", text)).translate(_FOLD)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fingerprint_tokens(text: str) -> list[str]:
+    """Word tokens of the normalized text, punctuation removed (Arabic comma and quotes included)."""
+    normalized = normalize_for_search(text)
+    return [t for t in _NON_WORD.split(normalized.replace("_", " ")) if t]
+
+
+def content_hash(title: str | None, body: str) -> str:
+    """A stable hash of an article's normalized words: equal for copies differing only in spelling variants."""
+    words = fingerprint_tokens(body) or fingerprint_tokens(title or "")
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def clean_display_text(text: str | None) -> str | None:
+    """Display text made safe to store: NUL and other control characters removed, NFC, spaces collapsed per line.
+
+    Harakat, tatweel and letters are kept exactly as published.
+    """
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)

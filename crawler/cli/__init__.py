@@ -1,0 +1,41 @@
+"""The ``akhbar`` command line: one click group, one module per family of commands."""
+
+from __future__ import annotations
+
+import click
+
+from crawler import __version__
+from crawler.cli.archive import search_command, stats_command
+from crawler.cli.crawling import crawl_command, demo_command, run_command
+from crawler.cli.doctor import doctor_command
+from crawler.cli.extract import date_command, extract_command
+from crawler.cli.feeds import export_command, serve_command
+from crawler.cli.sites import sites_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="akhbar")
+def main() -> None:
+    """Akhbar (أخبار): crawl Arabic news sites into one SQLite archive and republish them as feeds.
+
+    Example: akhbar demo
+    """
+
+
+for command in (
+    crawl_command,
+    export_command,
+    run_command,
+    extract_command,
+    date_command,
+    search_command,
+    sites_command,
+    stats_command,
+    demo_command,
+    doctor_command,
+    serve_command,
+):
+    main.add_command(command)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""``akhbar crawl``, ``akhbar run`` and ``akhbar demo``: the commands that drive the Scrapy crawl."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.cli.feeds import write_feeds
+from crawler.cli.options import crawl_options, db_option, export_options
+from crawler.cli.table import render_table
+from crawler.registry import RegistryError, load_registry
+from crawler.runner import CrawlResult, SettingError, crawl_settings, parse_overrides, run_crawl
+
+SUMMARY_COLUMNS = [
+    ("site", "site"),
+    ("requests", "requests"),
+    ("stored", "new"),
+    ("updated", "updated"),
+    ("duplicates", "dupes"),
+    ("dropped", "dropped"),
+    ("errors", "errors"),
+    ("status", "status"),
+]
+# Settings that make a crawl of our own loopback demo server fast; never used against real sites.
+LOCAL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+}
+
+
+def _crawl(
+    *,
+    db: str,
+    sites_file: str | None,
+    site_ids: tuple[str, ...],
+    since_days: float,
+    overrides: tuple[str, ...] | dict[str, str],
+    quiet: bool,
+) -> CrawlResult:
+    try:
+        load_registry(sites_file).select(site_ids)
+        parsed = overrides if isinstance(overrides, dict) else parse_overrides(overrides)
+    except (RegistryError, SettingError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    settings = crawl_settings(
+        db=db,
+        sites_file=sites_file,
+        site_ids=site_ids,
+        since_days=since_days,
+        overrides=parsed,
+        log_level="WARNING" if quiet else None,
+    )
+    return run_crawl(settings)
+
+
+def _summary(result: CrawlResult) -> str:
+    rows: list[dict[str, Any]] = [{"site": site, **figures} for site, figures in sorted(result.sites.items())]
+    for row in rows:
+        for key, _ in SUMMARY_COLUMNS[1:-1]:
+            row.setdefault(key, 0)
+    return render_table(rows, SUMMARY_COLUMNS)
+
+
+def _exit_code(result: CrawlResult) -> int:
+    """0 all well; 1 the crawl did not finish; 3 it finished but some sites failed (cron can tell them apart)."""
+    if result.finish_reason != "finished":
+        return 1
+    return 3 if result.failing_sites else 0
+
+
+def _report(result: CrawlResult) -> int:
+    click.echo(_summary(result))
+    code = _exit_code(result)
+    if code == 1:
+        click.echo(f"crawl ended early: {result.finish_reason}", err=True)
+    elif code == 3:
+        click.echo(f"sites with problems: {', '.join(result.failing_sites)}", err=True)
+    return code
+
+
+@click.command("crawl")
+@crawl_options
+def crawl_command(
+    sites_file: str | None,
+    site_ids: tuple[str, ...],
+    db: str,
+    since_days: float,
+    overrides: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Crawl the registry's sites into the archive.
+
+    Runs the Scrapy spider in this process; exits 0 when every site went well, 3 when some sites failed
+    (listed on stderr), 1 when the crawl could not finish.
+
+    Example: akhbar crawl --site aljazeera --site bbc --db data/akhbar.db -s LOG_LEVEL=DEBUG
+    """
+    result = _crawl(
+        db=db, sites_file=sites_file, site_ids=site_ids, since_days=since_days, overrides=overrides, quiet=quiet
+    )
+    sys.exit(_report(result))
+
+
+@click.command("run")
+@crawl_options
+@export_options
+def run_command(
+    sites_file: str | None,
+    site_ids: tuple[str, ...],
+    db: str,
+    since_days: float,
+    overrides: tuple[str, ...],
+    quiet: bool,
+    out: str,
+    base_url: str | None,
+    limit: int,
+    summary_only: bool,
+) -> None:
+    """Crawl, then export the feeds: the one command to put in cron.
+
+    Example: akhbar run --db /var/lib/akhbar/akhbar.db --out /var/www/feeds --base-url https://feeds.example.org/
+    """
+    result = _crawl(
+        db=db, sites_file=sites_file, site_ids=site_ids, since_days=since_days, overrides=overrides, quiet=quiet
+    )
+    code = _report(result)
+    if code != 1:
+        write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, quiet=quiet)
+    sys.exit(code)
+
+
+@click.command("demo")
+@db_option
+@export_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8471, show_default=True,
+              help="Port of the demo sites on 127.0.0.11-13 (0: any free port).")  # fmt: skip
+def demo_command(db: str, out: str, base_url: str | None, limit: int, summary_only: bool, port: int) -> None:
+    """Serve the bundled demo sites on 127.0.0.x and run the whole pipeline against them, offline.
+
+    Example: akhbar demo --db data/demo.db --out feeds-demo
+    """
+    from crawler.demo.server import DemoServer
+
+    try:
+        server = DemoServer(port=port)
+        server.start()
+    except OSError:
+        server = DemoServer(port=0)
+        server.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="akhbar-demo-") as tmp:
+            registry = server.write_registry(Path(tmp) / "demo-sites.toml")
+            for site_id, url in sorted(server.base_urls.items()):
+                click.echo(f"serving demo site {site_id} at {url}/")
+            result = _crawl(
+                db=db,
+                sites_file=str(registry),
+                site_ids=(),
+                since_days=0,
+                overrides=dict(LOCAL_SETTINGS),
+                quiet=True,
+            )
+            code = _report(result)
+            write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, quiet=False)
+    finally:
+        server.stop()
+    click.echo(f"archive: {Path(db).resolve()}")
+    click.echo(f"feeds:   {Path(out).resolve()}/ (all/rss.xml, all/atom.xml, sites/<id>/…, index.opml)")
+    sys.exit(code)

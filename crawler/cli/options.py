@@ -1,0 +1,81 @@
+"""Options shared by several ``akhbar`` commands, with their environment variables and defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+db_option = click.option(
+    "--db",
+    "db",
+    envvar="AKHBAR_DB",
+    default="data/akhbar.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite archive (env AKHBAR_DB).",
+)
+out_option = click.option(
+    "--out",
+    "out",
+    envvar="AKHBAR_OUT",
+    default="feeds",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory the feeds are written to (env AKHBAR_OUT).",
+)
+sites_option = click.option(
+    "--sites",
+    "sites_file",
+    envvar="AKHBAR_SITES",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Registry TOML file replacing the bundled one (env AKHBAR_SITES).",
+)
+
+
+def crawl_options(func: F) -> F:
+    """The options of ``akhbar crawl``, shared with ``akhbar run``."""
+    decorators = [
+        sites_option,
+        click.option("--site", "site_ids", multiple=True, metavar="ID", help="Crawl only this site (repeatable)."),
+        db_option,
+        click.option(
+            "--since",
+            "since_days",
+            type=click.FloatRange(min=0),
+            default=3,
+            show_default=True,
+            help="Skip articles older than this many days (0: no limit).",
+        ),
+        click.option(
+            "-s",
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Set a Scrapy setting for this run, as `scrapy crawl -s` does (repeatable).",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Only warnings and the final summary (for cron)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def export_options(func: F) -> F:
+    """The options of ``akhbar export``, shared with ``akhbar run`` and ``akhbar demo``."""
+    decorators = [
+        out_option,
+        click.option("--base-url", default=None, help="Public URL under which the feed directory is served."),
+        click.option(
+            "--limit", type=click.IntRange(min=1), default=100, show_default=True, help="Entries per feed."
+        ),
+        click.option("--summary-only", is_flag=True, help="Never republish article bodies: summary and link only."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func

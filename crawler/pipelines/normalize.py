@@ -1,0 +1,60 @@
+"""Normalize: clean display text, give every date an offset, choose the canonical URL, hash the text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from crawler.items import Article
+from crawler.registry import Registry, load_registry
+from crawler.text.arabic import clean_display_text, content_hash
+from crawler.text.urls import UrlError, choose_canonical
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from scrapy.crawler import Crawler
+
+
+def iso_with_offset(value: str | None, tz: ZoneInfo) -> str | None:
+    """An ISO 8601 string with a UTC offset; a naive time is taken in the site's time zone; junk gives None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.isoformat()
+
+
+class NormalizePipeline:
+    """Makes every field safe and comparable, without changing what a reader sees."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(load_registry(crawler.settings.get("AKHBAR_SITES")))
+
+    def process_item(self, item: Article) -> Article:
+        site = self.registry.get(item.site)
+        for name in ("title", "subtitle", "summary", "category", "dateline", "site_name"):
+            value = clean_display_text(getattr(item, name))
+            setattr(item, name, value.replace("\n", " ") if value else None)
+        item.body = clean_display_text(item.body) or ""
+        item.authors = [a for a in (clean_display_text(x) for x in item.authors) if a]
+        item.tags = list(dict.fromkeys(t for t in (clean_display_text(x) for x in item.tags) if t))
+        item.agencies = list(dict.fromkeys(item.agencies))
+        if site is not None:
+            item.published = iso_with_offset(item.published, site.tz)
+            item.modified = iso_with_offset(item.modified, site.tz)
+            scheme = site.url.split(":", 1)[0].lower()
+            try:
+                item.canonical_url = choose_canonical(item.url, [item.canonical_url], site.allowed_hosts, scheme)
+            except UrlError:
+                item.canonical_url = None
+        item.content_hash = content_hash(item.title, item.body)
+        return item

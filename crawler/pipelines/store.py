@@ -1,0 +1,131 @@
+"""Store: batched, crash-safe writes into the SQLite archive, and the record of each run.
+
+Items are committed in one transaction every ``AKHBAR_STORE_BATCH_SIZE`` items or ``AKHBAR_STORE_COMMIT_SECONDS``
+after the first pending one, whichever comes first, so a crash loses at most that much work and SQLite's WAL
+keeps what was committed intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from twisted.internet import task
+
+from crawler.items import Article
+from crawler.registry import load_registry
+from crawler.storage.archive import Archive
+from crawler.storage.db import open_db
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+_SITE_KEY = re.compile(r"^akhbar/site/(?P<site>[^/]+)/(?P<name>.+)$")
+
+
+def per_site_figures(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``akhbar/site/<id>/…`` stats of a run regrouped by site, in the runs table's columns."""
+    sites: dict[str, dict[str, Any]] = defaultdict(lambda: {"detail": {}})
+    for key, value in stats.items():
+        match = _SITE_KEY.match(key)
+        if not match:
+            continue
+        figures = sites[match["site"]]
+        name = match["name"]
+        if name in ("requests", "responses", "articles_found", "stored", "updated", "duplicates", "dropped", "errors"):
+            figures[name] = value
+        else:
+            figures["detail"][name] = value
+    for figures in sites.values():
+        detail = figures["detail"]
+        if detail.get("extraction_failed") and not figures.get("stored") and not figures.get("updated"):
+            figures["status"] = "extraction_failing"
+        elif (detail.get("feeds_failed") or detail.get("sitemaps_failed")) and not figures.get("articles_found"):
+            figures["status"] = "sources_failing"
+        elif figures.get("errors") and not figures.get("responses"):
+            figures["status"] = "unreachable"
+        else:
+            figures["status"] = "ok"
+    return dict(sites)
+
+
+class StorePipeline:
+    def __init__(self, db_path: str, stats: StatsCollector, batch_size: int, commit_seconds: float,
+                 sites_file: str | None, site_ids: list[str]) -> None:  # fmt: skip
+        self.db_path = db_path
+        self.stats = stats
+        self.batch_size = batch_size
+        self.commit_seconds = commit_seconds
+        self.sites_file = sites_file
+        self.site_ids = site_ids
+        self.pending: list[Article] = []
+        self.first_pending_at = 0.0
+        self.archive: Archive
+        self.run_id = 0
+        self._timer: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        settings = crawler.settings
+        assert crawler.stats is not None
+        pipeline = cls(
+            settings.get("AKHBAR_DB"),
+            crawler.stats,
+            settings.getint("AKHBAR_STORE_BATCH_SIZE", 100),
+            settings.getfloat("AKHBAR_STORE_COMMIT_SECONDS", 2.0),
+            settings.get("AKHBAR_SITES"),
+            settings.getlist("AKHBAR_SITE_IDS"),
+        )
+        # The run is recorded on spider_closed, once Scrapy has set finish_reason and the final counts.
+        crawler.signals.connect(pipeline.record_run, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.archive = Archive(open_db(self.db_path))
+        registry = load_registry(self.sites_file)
+        sites = registry.select(self.site_ids)
+        self.archive.sync_sites(sites)
+        self.run_id = self.archive.start_run([s.id for s in sites])
+        self.stats.set_value("akhbar/run_id", self.run_id)
+        self._timer = task.LoopingCall(self._flush_if_due)
+        self._timer.start(min(1.0, self.commit_seconds / 2), now=False)
+
+    def process_item(self, item: Article) -> Article:
+        if not self.pending:
+            self.first_pending_at = time.monotonic()
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _flush_if_due(self) -> None:
+        if self.pending and time.monotonic() - self.first_pending_at >= self.commit_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        outcomes = self.archive.store(batch)
+        for item, outcome in zip(batch, outcomes, strict=True):
+            key = {"new": "stored", "updated": "updated", "unchanged": "unchanged", "alias": "duplicates"}[
+                outcome.action
+            ]
+            self.stats.inc_value(f"akhbar/site/{item.site}/{key}")
+            self.stats.inc_value(f"akhbar/articles/{key}")
+
+    def close_spider(self) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        self.flush()
+
+    def record_run(self, spider: object, reason: str) -> None:
+        stats = self.stats.get_stats()
+        self.archive.finish_run(self.run_id, reason, stats, per_site_figures(stats))
+        self.archive.db.conn.close()

@@ -1,0 +1,1 @@
+"""The Akhbar spider: one generic news spider driven by the site registry."""

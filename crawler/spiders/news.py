@@ -1,0 +1,279 @@
+"""``news``: the one generic spider. It only moves pages; discovery parsing and extraction are plain modules.
+
+For every registry site it reads the feeds and sitemaps the entry lists (or, when it lists none, the feeds the
+homepage declares and the sitemaps robots.txt names), follows sitemap indexes, and fetches the article pages it
+has not stored yet, or whose feed or sitemap date says they changed since they were last seen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from crawler.discovery import (
+    DiscoveredLink,
+    DiscoveryError,
+    feed_links,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+)
+from crawler.discovery.urlkind import is_article_url
+from crawler.extraction import extract
+from crawler.extraction.model import ExtractionError
+from crawler.items import Article
+from crawler.registry import Registry, Site, load_registry
+from crawler.storage.archive import Archive
+from crawler.storage.db import open_db
+from crawler.text.urls import UrlError, canonicalize, same_site
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+
+def site_slots(registry: Registry) -> dict[str, dict[str, Any]]:
+    """DOWNLOAD_SLOTS entries for sites whose registry entry overrides concurrency or delay."""
+    slots: dict[str, dict[str, Any]] = {}
+    for site in registry:
+        slot: dict[str, Any] = {}
+        if site.concurrency is not None:
+            slot["concurrency"] = site.concurrency
+        if site.delay is not None:
+            slot["delay"] = site.delay
+        if slot:
+            slots[f"site:{site.id}"] = slot
+    return slots
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawls the registry's sites for new and changed articles."""
+
+    name = "news"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.registry: Registry
+        self.sites: list[Site] = []
+        self.archive: Archive
+        self.since: datetime | None = None
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        registry = load_registry(settings.get("AKHBAR_SITES"))
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        for key, value in site_slots(registry).items():
+            slots.setdefault(key, value)
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.registry = load_registry(settings.get("AKHBAR_SITES"))
+        spider.sites = spider.registry.select(settings.getlist("AKHBAR_SITE_IDS"))
+        days = settings.getfloat("AKHBAR_SINCE_DAYS", 3)
+        spider.since = datetime.now(UTC) - timedelta(days=days) if days > 0 else None
+        spider.archive = Archive(open_db(settings.get("AKHBAR_DB")))
+        return spider
+
+    # -- requests ----------------------------------------------------------------------------------------
+
+    def _request(self, url: str, site: Site, callback: Any, **meta: Any) -> scrapy.Request:
+        meta = {"site": site.id, "download_slot": f"site:{site.id}", **meta}
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def _source_request(self, url: str, site: Site, kind: str) -> scrapy.Request:
+        callback = self.parse_feed if kind == "feed" else self.parse_sitemap
+        request = self._request(url, site, callback, akhbar_conditional=True, handle_httpstatus_list=[304])
+        return request
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for site in self.sites:
+            for request in self.site_start_requests(site):
+                yield request
+
+    def site_start_requests(self, site: Site) -> Iterator[scrapy.Request]:
+        for url in site.feeds:
+            yield self._source_request(url, site, "feed")
+        for url in site.sitemaps:
+            yield self._source_request(url, site, "sitemap")
+        if not site.feeds and not site.sitemaps:
+            yield self._request(site.url, site, self.parse_homepage)
+            yield self._request(urljoin(site.url, "/robots.txt"), site, self.parse_robots)
+
+    # -- discovery ---------------------------------------------------------------------------------------
+
+    def _site(self, response: Response) -> Site:
+        site = self.registry.get(response.meta["site"])
+        assert site is not None
+        return site
+
+    def parse_homepage(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        found = [u for u in feed_links(response.body, response.url) if same_site(u, site.allowed_hosts)]
+        self.crawler.stats.inc_value(f"akhbar/site/{site.id}/autodiscovered_feeds", len(found))
+        for url in found:
+            yield self._source_request(url, site, "feed")
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if not isinstance(response, TextResponse):
+            return
+        for url in robots_sitemaps(response.text, response.url):
+            if same_site(url, site.allowed_hosts):
+                yield self._source_request(url, site, "sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"akhbar/site/{site.id}/not_modified")
+            return
+        try:
+            result = parse_feed(response.body, response.url)
+        except DiscoveryError as exc:
+            self._source_failed(site, response, "feed", str(exc))
+            return
+        self._source_ok(site, response, "feed", len(result.links))
+        yield from self._article_requests(site, result.links, response.url)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"akhbar/site/{site.id}/not_modified")
+            return
+        try:
+            result = parse_sitemap(response.body, response.url)
+        except DiscoveryError as exc:
+            self._source_failed(site, response, "sitemap", str(exc))
+            return
+        self._source_ok(site, response, "sitemap", len(result.links) + len(result.children))
+        for child in result.children:
+            if not same_site(child.url, site.allowed_hosts):
+                continue
+            if self.since is not None and child.updated is not None and child.updated < self.since:
+                continue
+            yield self._source_request(child.url, site, "sitemap")
+        yield from self._article_requests(site, result.links, response.url)
+
+    def _source_ok(self, site: Site, response: Response, kind: str, count: int) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"akhbar/site/{site.id}/{kind}s_ok")
+        if count == 0:
+            stats.inc_value(f"akhbar/site/{site.id}/{kind}s_empty")
+            logger.warning("%s %s lists no entries: %s", site.id, kind, response.url)
+        headers = response.headers
+        etag = headers.get(b"ETag")
+        last_modified = headers.get(b"Last-Modified")
+        if etag or last_modified:
+            self.archive.save_http_validators(
+                response.request.url if response.request else response.url,
+                etag.decode("latin-1") if etag else None,
+                last_modified.decode("latin-1") if last_modified else None,
+            )
+
+    def _source_failed(self, site: Site, response: Response, kind: str, reason: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"akhbar/site/{site.id}/{kind}s_failed")
+        self.crawler.stats.inc_value("akhbar/dropped/bad_source")
+        logger.warning("%s: unreadable %s %s (%s)", site.id, kind, response.url, reason)
+
+    def _article_requests(self, site: Site, links: Iterable[DiscoveredLink], source: str) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        scheme = site.url.split(":", 1)[0]
+        wanted: dict[str, DiscoveredLink] = {}
+        for link in links:
+            if not same_site(link.url, site.allowed_hosts):
+                stats.inc_value(f"akhbar/site/{site.id}/skipped/offsite")
+                continue
+            if not is_article_url(link.url):
+                stats.inc_value(f"akhbar/site/{site.id}/skipped/not_article")
+                continue
+            newest = link.newest
+            if self.since is not None and newest is not None and newest < self.since:
+                stats.inc_value(f"akhbar/site/{site.id}/skipped/too_old")
+                continue
+            try:
+                key = canonicalize(link.url, site_hosts=site.allowed_hosts, scheme=scheme)
+            except UrlError:
+                continue
+            wanted.setdefault(key, link)
+        stored = self.archive.last_seen(wanted)
+        for key, link in wanted.items():
+            seen = stored.get(key)
+            if seen is not None and (link.newest is None or link.newest <= seen):
+                stats.inc_value(f"akhbar/site/{site.id}/skipped/known")
+                continue
+            stats.inc_value(f"akhbar/site/{site.id}/articles_found")
+            yield self._request(
+                link.url,
+                site,
+                self.parse_article,
+                source_url=source,
+                source_updated=link.newest.isoformat() if link.newest else None,
+            )
+
+    # -- articles ----------------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        site = self._site(response)
+        stats = self.crawler.stats
+        assert stats is not None
+        header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        charset = None
+        if "charset=" in header.lower():
+            charset = header.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
+        try:
+            page = extract(response.body, response.url, site=site, header_charset=charset)
+        except ExtractionError as exc:
+            stats.inc_value(f"akhbar/site/{site.id}/extraction_failed")
+            stats.inc_value("akhbar/dropped/extraction_failed")
+            logger.warning("%s: cannot extract %s (%s)", site.id, response.url, exc)
+            return
+        except Exception:  # one bad page must never stop the crawl
+            stats.inc_value(f"akhbar/site/{site.id}/extraction_failed")
+            stats.inc_value("akhbar/dropped/extraction_error")
+            logger.exception("%s: extractor error on %s", site.id, response.url)
+            return
+        yield Article(
+            url=response.url,
+            site=site.id,
+            title=page.title,
+            body=page.body,
+            body_html=page.body_html,
+            canonical_url=page.canonical_url,
+            subtitle=page.subtitle,
+            summary=page.summary,
+            published=page.published,
+            modified=page.modified,
+            authors=list(page.authors),
+            category=page.category,
+            tags=list(page.tags),
+            image=page.image,
+            agencies=list(page.agencies),
+            dateline=page.dateline,
+            language=page.language,
+            site_name=page.site_name,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            source_url=response.meta.get("source_url"),
+            source_updated=response.meta.get("source_updated"),
+        )
+
+    def on_error(self, failure: Any) -> None:
+        request = getattr(failure, "request", None)
+        site = request.meta.get("site") if request is not None else None
+        assert self.crawler.stats is not None
+        if site:
+            self.crawler.stats.inc_value(f"akhbar/site/{site}/errors")
+        logger.warning("%s: %s failed: %s", site, getattr(request, "url", "?"), failure.getErrorMessage())

@@ -38,9 +38,8 @@ bench: install  ## every benchmark; rewrites docs/benchmarks.md
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/extraction.py
 
-browse: install  ## browse the archive in Datasette (optional extra)
-	$(BIN)/python -m pip install --quiet -e '.[browse]'
-	$(BIN)/datasette data/akhbar.db --metadata datasette.yaml
+browse: install  ## browse the archive in Datasette, with full-text search and facets configured
+	$(BIN)/datasette serve "$${AKHBAR_DB:-data/akhbar.db}" --metadata datasette.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

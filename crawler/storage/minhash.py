@@ -15,14 +15,15 @@ from datasketch import MinHash
 
 from crawler.text.arabic import fingerprint_tokens
 
-NUM_PERM = 128
+NUM_PERM = 64
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-SHINGLE = 3
-# Jaccard similarity of word 3-shingles above which two copies are one story. A wire story republished with a
-# different lead paragraph and spelling variants scores well above this; two reports of the same event written
-# independently share few 3-word sequences and score far below it.
-THRESHOLD = 0.45
+SHINGLE = 2
+# Jaccard similarity of word 2-shingles above which two copies are one story. Chosen with benchmarks/dedupe.py:
+# copies with 20% of their words edited, spelling drift and another lead paragraph still score above it, while a
+# different story on the same event that quotes one shared paragraph scores far below it. 32 bands of 2 rows
+# make a pair at similarity 0.3 a candidate with probability 0.95, at 0.1 with 0.27.
+THRESHOLD = 0.3
 _SEED = 1
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
 _PERMUTATIONS = _TEMPLATE.permutations

@@ -15,31 +15,8 @@ from crawler.storage.db import open_db
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
-TEST_SITES = """
-[[sites]]
-id = "alpha"
-name = "ألفا نيوز"
-name_en = "Alpha News"
-url = "https://alpha.example/"
-country = "SY"
-timezone = "Asia/Damascus"
-
-[[sites]]
-id = "beta"
-name = "بيتا"
-name_en = "Beta"
-url = "https://beta.example/"
-country = "EG"
-timezone = "Africa/Cairo"
-
-[[sites]]
-id = "gamma"
-name = "غاما"
-name_en = "Gamma"
-url = "https://gamma.example/"
-country = "MA"
-timezone = "Africa/Casablanca"
-"""
+TEST_SITES_FILE = Path(__file__).parent / "fixtures" / "test_sites.toml"
+TEST_SITES = TEST_SITES_FILE.read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -90,8 +90,11 @@ def test_wire_story_on_three_sites_is_three_rows_with_one_story(archive: Archive
         + [p.replace("أ", "ا").replace("إ", "ا") for p in WIRE[1:]]
     )
     body_gamma = "\n".join(
-        [WIRE[0].replace("الخارجية", "الخارجـــية").replace("الثامنة", "الثامنة ٨"), WIRE[1].replace("قال", "قَالَ")]
-        + WIRE[2:]
+        [
+            WIRE[0].replace("الخارجية", "الخارجـــية").replace("الثامنة", "الثامنة ٨"),
+            WIRE[1].replace("قال", "قَالَ"),
+            *WIRE[2:],
+        ]
     )
     outcomes = archive.store(
         [

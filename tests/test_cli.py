@@ -68,8 +68,9 @@ def test_unknown_site_is_a_usage_error(tmp_path: Path) -> None:
 def test_search_and_stats_read_the_archive(tmp_path: Path, archive: Archive) -> None:
     db_path = archive.db.conn.execute("PRAGMA database_list").fetchone()[2]
     body = "كَتَبَ أحمد تقريراً عن اجتماع الأمم المتحدة في جنيف حول المساعدات الإنسانية للمدنيين في غزة."
-    item = Article(url="https://alpha.example/n/1", canonical_url="https://alpha.example/n/1", site="alpha",
-                   title="الأمم المتحدة تجتمع", body=body, agencies=["anadolu"], published="2024-05-09T10:00:00+03:00")  # fmt: skip
+    url = "https://alpha.example/n/1"
+    item = Article(url=url, canonical_url=url, site="alpha", title="الأمم المتحدة تجتمع", body=body,
+                   agencies=["anadolu"], published="2024-05-09T10:00:00+03:00")  # fmt: skip
     item.content_hash = content_hash(item.title, item.body)
     archive.store([item])
     runner = CliRunner()

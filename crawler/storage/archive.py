@@ -285,6 +285,24 @@ class Archive:
 
     # -- runs --------------------------------------------------------------------------------------------
 
+    def recover_interrupted_runs(self) -> list[int]:
+        """Close the books of runs that never finished (killed, crashed) and forget what they learned of sources.
+
+        A run saves a feed's ETag as soon as it has read the feed, before it has fetched the articles the feed
+        lists. If it then dies, the next run would get 304 for that feed and never see those articles; so the
+        validators saved during an interrupted run are dropped, and the next run reads its sources in full
+        (articles already stored are still skipped).
+        """
+        stale = self.conn.execute("SELECT id, started FROM runs WHERE status = 'running'").fetchall()
+        with self.transaction():
+            for run_id, started in stale:
+                self.conn.execute("DELETE FROM http_cache WHERE checked >= ?", (started,))
+                self.conn.execute(
+                    "UPDATE runs SET status = 'interrupted', finished = COALESCE(finished, ?) WHERE id = ?",
+                    (utcnow(), run_id),
+                )
+        return [run_id for run_id, _ in stale]
+
     def start_run(self, site_ids: Sequence[str]) -> int:
         cursor = self.conn.execute(
             "INSERT INTO runs (started, status, sites) VALUES (?, 'running', ?)", (utcnow(), json.dumps(site_ids))

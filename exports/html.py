@@ -1,0 +1,127 @@
+"""Text and HTML for feed entries: XML-safe, sanitized, absolute, right to left.
+
+Every string that reaches a feed goes through one of these functions:
+- ``xml_safe`` drops characters XML 1.0 forbids (and the C1 controls, noncharacters and U+FFFD that
+  validators flag), so one article carrying a stray control character never breaks a whole feed;
+- ``plain_text`` is for fields that must not hold HTML (titles, names, categories): entities decoded,
+  tags removed, whitespace collapsed;
+- ``sanitize_html`` cleans article HTML with nh3 (no script, style, iframe, event handlers, ``javascript:``
+  or ``data:`` URLs; ``dir`` and ``lang`` kept) and makes every link and image URL absolute;
+- ``wrap_dir`` puts a fragment in the ``<div dir="rtl" lang="ar">`` readers need to lay Arabic out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import nh3
+
+from exports.urls import to_uri
+
+AttributeFilter = Callable[[str, str, str], str | None]
+
+# XML 1.0 Char production, minus C1 controls, Unicode noncharacters and U+FFFD (the W3C validator's
+# "BadCharacters": what is left of text decoded with the wrong encoding).
+_XML_ILLEGAL = re.compile(
+    "[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffc\U00010000-\U0010ffff]"
+    "|[\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]"
+)
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
+# What the W3C validator reports as an entity in a plain-text field.
+_ENTITY_LIKE = re.compile(r"&(#?\w+;)")
+_SPACES = re.compile(r"\s+")
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+_RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "sd", "ug", "dv"})
+_LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt",
+        "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li",
+        "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"dir", "lang", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+# Removed together with everything inside them, not just unwrapped.
+_DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template", "svg"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+
+
+def xml_safe(text: str | None) -> str:
+    """``text`` without the characters XML forbids; None becomes ''."""
+    return _XML_ILLEGAL.sub("", text) if text else ""
+
+
+def plain_text(text: str | None) -> str:
+    """Display text for a field that must not contain markup: no tags, no entities, one line."""
+    value = xml_safe(text)
+    # Decoding can reveal a tag and removing a tag can reveal an entity: repeat until nothing changes.
+    # Each pass that changes the text shortens it, so this ends.
+    while True:
+        decoded = _TAG.sub("", html.unescape(value))
+        if decoded == value:
+            break
+        value = decoded
+    value = xml_safe(value)
+    # What remains looks like an entity but is not one html.unescape knows (``&#xZZ;``): break it up.
+    value = _ENTITY_LIKE.sub(r"& \1", value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def _absolute(base_url: str | None) -> AttributeFilter:
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRIBUTES:
+            return to_uri(value, base_url)
+        return value
+
+    return attribute_filter
+
+
+def sanitize_html(fragment: str | None, base_url: str | None = None) -> str:
+    """``fragment`` sanitized for republication, with URLs made absolute against ``base_url``."""
+    cleaned = nh3.clean(
+        xml_safe(fragment),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_absolute(base_url),
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+        link_rel="noopener",
+    )
+    # An image whose only source was refused (data:, javascript:) is left without src: drop it.
+    cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
+    # A character reference such as &#1; decodes to a character XML forbids.
+    return xml_safe(cleaned).strip()
+
+
+def paragraphs_html(text: str | None) -> str:
+    """Plain text with paragraphs separated by newlines, as escaped ``<p>`` elements."""
+    paragraphs = (_SPACES.sub(" ", line).strip() for line in xml_safe(text).split("\n"))
+    return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p)
+
+
+def text_direction(language: str | None) -> tuple[str, str]:
+    """``(dir, lang)`` for a BCP 47 language tag; anything unusable counts as Arabic."""
+    lang = language if language and _LANG_RE.match(language) else "ar"
+    primary = lang.split("-", 1)[0].lower()
+    return ("rtl" if primary in _RTL_LANGUAGES else "ltr"), lang
+
+
+def wrap_dir(fragment: str, language: str | None = "ar") -> str:
+    """``fragment`` inside ``<div dir=… lang=…>`` so that readers lay out Arabic right to left."""
+    direction, lang = text_direction(language)
+    return f'<div dir="{direction}" lang="{html.escape(lang)}">{fragment}</div>'

@@ -120,6 +120,7 @@ def run_command(
     base_url: str | None,
     limit: int,
     summary_only: bool,
+    hub_url: str | None,
 ) -> None:
     """Crawl, then export the feeds: the one command to put in cron.
 
@@ -130,7 +131,9 @@ def run_command(
     )
     code = _report(result)
     if code != 1:
-        write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, quiet=quiet)
+        write_feeds(
+            db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url, quiet=quiet
+        )
     sys.exit(code)
 
 
@@ -139,7 +142,9 @@ def run_command(
 @export_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8471, show_default=True,
               help="Port of the demo sites on 127.0.0.11-13 (0: any free port).")  # fmt: skip
-def demo_command(db: str, out: str, base_url: str | None, limit: int, summary_only: bool, port: int) -> None:
+def demo_command(
+    db: str, out: str, base_url: str | None, limit: int, summary_only: bool, hub_url: str | None, port: int
+) -> None:
     """Serve the bundled demo sites on 127.0.0.x and run the whole pipeline against them, offline.
 
     Example: akhbar demo --db data/demo.db --out feeds-demo
@@ -166,7 +171,7 @@ def demo_command(db: str, out: str, base_url: str | None, limit: int, summary_on
                 quiet=True,
             )
             code = _report(result)
-            write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, quiet=False)
+            write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url)
     finally:
         server.stop()
     click.echo(f"archive: {Path(db).resolve()}")

@@ -10,14 +10,21 @@ from crawler.cli.options import db_option, export_options, out_option
 
 
 def write_feeds(
-    db: str, out: str, *, base_url: str | None, limit: int, summary_only: bool, quiet: bool = False
+    db: str,
+    out: str,
+    *,
+    base_url: str | None,
+    limit: int,
+    summary_only: bool,
+    hub_url: str | None = None,
+    quiet: bool = False,
 ) -> None:
     """Export every feed of the archive at ``db`` into ``out`` and say what was written."""
     from exports.writer import export_feeds
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `akhbar crawl` (or `akhbar demo`) first")
-    report = export_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only)
+    report = export_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url)
     if not quiet:
         click.echo(
             f"feeds: {report.feeds_written} written, {report.feeds_unchanged} unchanged, "
@@ -28,14 +35,16 @@ def write_feeds(
 @click.command("export")
 @db_option
 @export_options
-def export_command(db: str, out: str, base_url: str | None, limit: int, summary_only: bool) -> None:
+def export_command(
+    db: str, out: str, base_url: str | None, limit: int, summary_only: bool, hub_url: str | None
+) -> None:
     """Write RSS 2.0, Atom 1.0 and JSON Feed files per site, category and agency, plus OPML.
 
     Only feeds whose entries changed are rewritten; every file is replaced atomically.
 
     Example: akhbar export --db data/akhbar.db --out feeds --base-url https://feeds.example.org/
     """
-    write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only)
+    write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url)
 
 
 @click.command("serve")

@@ -75,6 +75,13 @@ def export_options(func: F) -> F:
             "--limit", type=click.IntRange(min=1), default=100, show_default=True, help="Entries per feed."
         ),
         click.option("--summary-only", is_flag=True, help="Never republish article bodies: summary and link only."),
+        click.option(
+            "--hub",
+            "hub_url",
+            envvar="AKHBAR_WEBSUB_HUB",
+            default=None,
+            help="WebSub hub announced in the feeds and pinged after export (env AKHBAR_WEBSUB_HUB; default off).",
+        ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

@@ -51,6 +51,16 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 REDIRECT_MAX_TIMES = 5
+AKHBAR_SITEGATE_ENABLED = True
+"""Enforce each site's concurrency limit at a gate before the downloader (Scrapy alone exceeds it with no delay)."""
+AKHBAR_RETRY_AFTER_ENABLED = True
+"""Retry 429/503 answers that carry Retry-After once the site's pause is over."""
+AKHBAR_RETRY_AFTER_MAX = 120.0
+"""The longest pause, in seconds, a Retry-After may impose on a site."""
+AKHBAR_RETRY_AFTER_TIMES = 3
+"""How many times one request is retried after a Retry-After before the answer goes to RetryMiddleware."""
+AKHBAR_BLOCKED_ENABLED = True
+"""Recognise bot-challenge answers and count them as ``akhbar/site/<id>/blocked``."""
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "ar,en;q=0.5",
@@ -59,7 +69,15 @@ DEFAULT_REQUEST_HEADERS = {
 # -- Components ------------------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.sitestats.SiteStatsMiddleware": 50,
+    "crawler.middlewares.retryafter.RetryAfterMiddleware": 555,  # before RetryMiddleware (550) sees the answer
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "crawler.middlewares.redirects.RedirectGuardMiddleware": 610,  # sees a 3xx before RedirectMiddleware (600)
+    "crawler.middlewares.blocked.BlockedSiteMiddleware": 580,  # after decompression (590), before any retry
+    "crawler.middlewares.sitegate.SiteGateMiddleware": 990,  # last before the downloader, first after it
+}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.middlewares.throttle.SiteAutoThrottle": 0,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 100,

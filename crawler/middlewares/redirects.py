@@ -26,7 +26,7 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 class RedirectGuardMiddleware:
     """Runs before Scrapy's RedirectMiddleware sees a 3xx answer (a higher order number)."""
 
-    def __init__(self, registry: Registry, stats: StatsCollector, logger: logging.Logger | logging.LoggerAdapter) -> None:  # type: ignore[type-arg]
+    def __init__(self, registry: Registry, stats: StatsCollector, logger: logging.Logger) -> None:
         self.registry = registry
         self.stats = stats
         self.logger = logger

@@ -8,14 +8,30 @@ has not stored yet, or whose feed or sitemap date says they changed since they w
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer, error
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from twisted.web.http import PotentialDataLoss
 
+from crawler import __version__
 from crawler.discovery import (
     DiscoveredLink,
     DiscoveryError,
@@ -28,6 +44,8 @@ from crawler.discovery.urlkind import is_article_url
 from crawler.extraction import extract
 from crawler.extraction.model import ExtractionError
 from crawler.items import Article
+from crawler.middlewares.blocked import SiteBlocked
+from crawler.pipelines.store import per_site_figures
 from crawler.registry import Registry, Site, load_registry
 from crawler.storage.archive import Archive
 from crawler.storage.db import open_db
@@ -54,6 +72,26 @@ def site_slots(registry: Registry) -> dict[str, dict[str, Any]]:
     return slots
 
 
+def error_reason(failure: Failure) -> str:
+    """A short, stable name for why a request failed, for the per-site error counts."""
+    if failure.check(HttpError):
+        response = getattr(failure.value, "response", None)
+        return f"http_{response.status}" if response is not None else "http_error"
+    if failure.check(DownloadTimeoutError, TimeoutError, defer.TimeoutError, error.TimeoutError):
+        return "timeout"
+    if failure.check(DownloadCancelledError) or "max size" in failure.getErrorMessage().lower():
+        return "too_large"
+    if failure.check(IgnoreRequest):
+        return "too_large" if "DOWNLOAD_MAXSIZE" in failure.getErrorMessage() else "ignored"
+    if failure.check(ResponseDataLossError, ResponseFailed, ResponseNeverReceived, PotentialDataLoss):
+        return "cut_short"
+    if failure.check(CannotResolveHostError, error.DNSLookupError):
+        return "dns"
+    if failure.check(DownloadConnectionRefusedError, error.ConnectionRefusedError):
+        return "connection_refused"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(failure.value).__name__).lower()
+
+
 class NewsSpider(scrapy.Spider):
     """Crawls the registry's sites for new and changed articles."""
 
@@ -74,6 +112,12 @@ class NewsSpider(scrapy.Spider):
         for key, value in site_slots(registry).items():
             slots.setdefault(key, value)
         settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        # The User-Agent names the contact URL of this run, even when it was given as ``-s AKHBAR_CONTACT_URL``;
+        # a USER_AGENT given on the command line still wins.
+        if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["project"]:
+            contact = settings.get("AKHBAR_CONTACT_URL")
+            if contact:
+                settings.set("USER_AGENT", f"Akhbar/{__version__} (+{contact})", priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -94,8 +138,9 @@ class NewsSpider(scrapy.Spider):
 
     def _source_request(self, url: str, site: Site, kind: str) -> scrapy.Request:
         callback = self.parse_feed if kind == "feed" else self.parse_sitemap
-        request = self._request(url, site, callback, akhbar_conditional=True, handle_httpstatus_list=[304])
-        return request
+        return self._request(
+            url, site, callback, akhbar_conditional=True, akhbar_source=kind, handle_httpstatus_list=[304]
+        )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites:
@@ -270,10 +315,35 @@ class NewsSpider(scrapy.Spider):
             source_updated=response.meta.get("source_updated"),
         )
 
-    def on_error(self, failure: Any) -> None:
+    def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         site = request.meta.get("site") if request is not None else None
-        assert self.crawler.stats is not None
+        stats = self.crawler.stats
+        assert stats is not None
+        if failure.check(SiteBlocked):
+            return  # counted and logged by BlockedSiteMiddleware
+        ignored = failure.check(IgnoreRequest) and not failure.check(HttpError)  # HttpError is an IgnoreRequest
+        if ignored and "DOWNLOAD_MAXSIZE" not in failure.getErrorMessage():
+            # robots.txt forbids it, or another middleware dropped it on purpose: not an error of the site.
+            if site:
+                stats.inc_value(f"akhbar/site/{site}/ignored")
+            logger.info("%s: not fetched: %s (%s)", site, getattr(request, "url", "?"), failure.getErrorMessage())
+            return
         if site:
-            self.crawler.stats.inc_value(f"akhbar/site/{site}/errors")
+            stats.inc_value(f"akhbar/site/{site}/errors")
+            stats.inc_value(f"akhbar/site/{site}/errors/{error_reason(failure)}")
+            source = request.meta.get("akhbar_source") if request is not None else None
+            if source:
+                stats.inc_value(f"akhbar/site/{site}/{source}s_failed")
         logger.warning("%s: %s failed: %s", site, getattr(request, "url", "?"), failure.getErrorMessage())
+
+    def closed(self, reason: str) -> None:
+        """Name, in the log, every site whose run went wrong, so that a blocked site never reads as a quiet one."""
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        for site, figures in sorted(per_site_figures(stats.get_stats()).items()):
+            status = figures.get("status", "ok")
+            if status != "ok":
+                detail = ", ".join(f"{k}={v}" for k, v in sorted(figures["detail"].items()) if "/" not in k)
+                logger.warning("site %s: %s (%s)", site, status, detail)

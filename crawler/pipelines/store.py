@@ -43,16 +43,31 @@ def per_site_figures(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
         else:
             figures["detail"][name] = value
     for figures in sites.values():
-        detail = figures["detail"]
-        if detail.get("extraction_failed") and not figures.get("stored") and not figures.get("updated"):
-            figures["status"] = "extraction_failing"
-        elif (detail.get("feeds_failed") or detail.get("sitemaps_failed")) and not figures.get("articles_found"):
-            figures["status"] = "sources_failing"
-        elif figures.get("errors") and not figures.get("responses"):
-            figures["status"] = "unreachable"
-        else:
-            figures["status"] = "ok"
+        figures["status"] = site_status(figures)
     return dict(sites)
+
+
+def site_status(figures: dict[str, Any]) -> str:
+    """What went wrong with a site in a run, so that a broken site never looks like "no news today".
+
+    In order of precedence: blocked > extraction_failing > sources_failing > feeds_empty > unreachable > ok.
+    """
+    detail = figures["detail"]
+    found = figures.get("articles_found", 0)
+    kept = figures.get("stored", 0) + figures.get("updated", 0) + figures.get("duplicates", 0)
+    sources_ok = detail.get("feeds_ok", 0) + detail.get("sitemaps_ok", 0)
+    sources_empty = detail.get("feeds_empty", 0) + detail.get("sitemaps_empty", 0)
+    if detail.get("blocked"):
+        return "blocked"
+    if detail.get("extraction_failed") and not kept:
+        return "extraction_failing"
+    if (detail.get("feeds_failed") or detail.get("sitemaps_failed")) and not found:
+        return "sources_failing"
+    if sources_empty and sources_empty == sources_ok and not found and not detail.get("not_modified"):
+        return "feeds_empty"
+    if figures.get("errors") and not figures.get("responses"):
+        return "unreachable"
+    return "ok"
 
 
 class StorePipeline:

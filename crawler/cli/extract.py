@@ -1,0 +1,148 @@
+"""``akhbar extract`` and ``akhbar date``: the extraction layer from the command line.
+
+``extract`` runs the same code as the spider on saved pages or URLs and prints JSON; ``date`` shows which
+date the extractor reads from a visible date string, a help for whoever writes a site entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from datetime import datetime
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from crawler.extraction import ExtractionError, extract, parse_date
+from crawler.extraction.dates import format_date
+from crawler.registry import RegistryError, Site, load_registry
+
+USER_AGENT = "Akhbar/0.1 (+https://github.com/akhbar; extraction check)"
+FETCH_TIMEOUT = 30
+
+
+class SourceError(Exception):
+    """A page that could not be read (missing file, HTTP error), with the reason."""
+
+
+def _registry_site(site_id: str | None, url: str | None) -> Site | None:
+    """The ``--site`` entry, else the registry site whose host serves ``url`` (None when there is none)."""
+    try:
+        registry = load_registry(os.environ.get("AKHBAR_SITES"))
+    except RegistryError:
+        if site_id:
+            raise
+        return None
+    if site_id:
+        site = registry.get(site_id)
+        if site is None:
+            raise RegistryError(f"unknown site id {site_id!r}")
+        return site
+    host = urlsplit(url or "").hostname
+    return registry.site_for_host(host) if host else None
+
+
+def _fetch(url: str) -> tuple[bytes, str | None, str]:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            data = response.read()
+            headers: Message = response.headers
+            return data, headers.get_content_charset(), response.geturl()
+    except urllib.error.HTTPError as exc:
+        raise SourceError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise SourceError(f"cannot fetch {url}: {reason}") from exc
+
+
+def _read(source: str) -> tuple[bytes, str | None, str]:
+    """``(bytes, HTTP charset, URL)`` of a file path or an http(s) URL."""
+    if urlsplit(source).scheme in ("http", "https"):
+        return _fetch(source)
+    path = Path(source)
+    try:
+        return path.read_bytes(), None, path.resolve().as_uri()
+    except OSError as exc:
+        raise SourceError(f"cannot read {source}: {exc.strerror or exc}") from exc
+
+
+def _emit(line: str) -> None:
+    # Bytes: the JSON is UTF-8 whatever the terminal's locale says (click writes bytes to the raw stream).
+    click.echo(line.encode("utf-8"))
+
+
+@click.command("extract")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--url", help="The page's URL, for a saved file (resolves links; picks the registry site).")
+@click.option("--site", "site_id", metavar="ID", help="Registry site id: its time zone, names and selectors.")
+def extract_command(sources: tuple[str, ...], url: str | None, site_id: str | None) -> None:
+    """Extract article pages (saved files or URLs) and print them as JSON.
+
+    One source prints one JSON object; several print one object per line (JSON Lines), in order. A page
+    that cannot be read is reported on stderr and makes the exit code 1; the others still print.
+
+    Example: akhbar extract saved/story.html --url https://www.youm7.com/story/2024/5/13/x/6577 --site youm7
+    """
+    if url and len(sources) > 1:
+        raise click.UsageError("--url names one page; give one FILE_OR_URL with it")
+    failed = 0
+    for source in sources:
+        try:
+            data, charset, fetched_url = _read(source)
+            page_url = url or fetched_url
+            site = _registry_site(site_id, page_url)
+            record = extract(data, page_url, site=site, header_charset=charset)
+        except (SourceError, ExtractionError, RegistryError) as exc:
+            click.echo(f"akhbar extract: {source}: {exc}", err=True)
+            failed += 1
+            if isinstance(exc, RegistryError):
+                break
+            continue
+        except Exception as exc:  # a bug must not hide the other pages' output
+            click.echo(f"akhbar extract: {source}: unexpected error: {type(exc).__name__}: {exc}", err=True)
+            failed += 1
+            continue
+        indent = 2 if len(sources) == 1 else None
+        _emit(json.dumps(record.to_dict(), ensure_ascii=False, indent=indent))
+    if failed:
+        sys.exit(1)
+
+
+@click.command("date")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--site", "site_id", metavar="ID", help="Registry site id: its time zone applies to the date.")
+@click.option("--now", help="ISO 8601 time that relative dates (منذ ساعتين، أمس) count back from.")
+def date_command(text: tuple[str, ...], site_id: str | None, now: str | None) -> None:
+    """Print the date (ISO 8601) that the extractor reads from a visible date string.
+
+    Exits 1 saying so when it finds no date. Use it to check a site's date format before writing its entry.
+
+    Example: akhbar date "الإثنين، 13 مايو 2024 06:00 ص" --site youm7
+    """
+    joined = " ".join(text)
+    tz = "UTC"
+    if site_id:
+        try:
+            site = _registry_site(site_id, None)
+        except RegistryError as exc:
+            click.echo(f"akhbar date: {exc}", err=True)
+            sys.exit(1)
+        tz = site.timezone if site else "UTC"
+    reference = None
+    if now:
+        try:
+            reference = datetime.fromisoformat(now)
+        except ValueError:
+            click.echo(f"akhbar date: --now {now!r} is not an ISO 8601 time", err=True)
+            sys.exit(1)
+    found = parse_date(joined, tz=tz, now=reference)
+    if found is None:
+        click.echo(f"akhbar date: no date found in {joined!r}", err=True)
+        sys.exit(1)
+    _emit(format_date(found) or "")

@@ -1,0 +1,117 @@
+"""Arabic (and common Latin) boilerplate knowledge applied to body blocks.
+
+Markers such as "اقرأ أيضا", "مقالات ذات صلة", "الموضوعات المتعلقة", "اترك تعليقاً", share and follow
+prompts, newsletter forms, tag lists and related-story cards must never reach ``body``. A *section
+marker* ("مقالات ذات صلة") starts a block of links: it is dropped with the short link lines after it, and
+with everything after it when it comes late in the article. A *line marker* ("اقرأ أيضا: …") drops its
+own line and the headline card that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.extraction.textutil import alnum_key, fold
+
+
+@dataclass
+class Block:
+    """One paragraph-level unit of the body."""
+
+    tag: str
+    """HTML tag to render it with (p, h2, h3, h4, li, blockquote)."""
+    text: str
+    """Display text."""
+    html: str
+    """Inner HTML (unsanitized)."""
+    link_ratio: float = 0.0
+    """Share of the text that sits inside links: a card or a link list scores near 1."""
+
+
+def _re(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(fold(w).replace(" ", r"\s*") for w in words))
+
+
+# Headings that open a list of other articles or the comment area; everything under them is not the story.
+_SECTION = _re([
+    "مقالات ذات صلة", "مقالات ذات علاقة", "مواضيع ذات صلة", "موضوعات ذات صلة", "اخبار ذات صلة", "أخبار متعلقة",
+    "الموضوعات المتعلقة", "مواضيع متعلقة", "مقالات متعلقة", "المزيد من الأخبار", "اخترنا لك", "اخترنا لكم",
+    "الأكثر قراءة", "الأكثر تصفحا", "الأكثر مشاهدة", "الاكثر تداولا", "اقرأ المزيد", "شاهد المزيد",
+    "اترك تعليقا", "اترك تعليقاً", "اترك تعليقك", "أضف تعليقا", "أضف تعليق", "إضافة تعليق", "التعليقات",
+    "تعليقات الفيسبوك", "شارك برأيك", "آراء القراء", "قد يعجبك أيضا", "قد يهمك أيضا", "ننصحك بقراءة",
+    "related articles", "related stories", "more stories", "read more", "leave a comment", "comments",
+    "you may also like", "most read", "recommended",
+])
+# Lines that are prompts, not text: share/follow/subscribe calls, tag lists, read-also cards.
+_LINE = _re([
+    "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "اقرا ايضا", "اقرأ كذلك", "طالع أيضا", "طالع ايضا", "شاهد أيضا",
+    "شاهد ايضا", "شاهد أيضاً", "يهمك أيضا", "اقرأ ايضا", "للمزيد اقرأ", "اقرأ أيضًا", "اقرأ المزيد",
+    "شارك الخبر", "شارك المقال", "شارك هذا المقال", "شارك هذا الخبر", "شاركها", "مشاركة الخبر",
+    "انسخ الرابط", "نسخ الرابط", "تابعونا على", "تابعونا عبر", "تابعنا على", "تابعوا آخر", "تابعوا أخبار",
+    "تابعوا قناة", "تابعوا صفحة", "تابعوا حساب", "تابع آخر الأخبار", "لمتابعة آخر الأخبار",
+    "لمتابعة أهم الأخبار", "انضم الى ملايين المتابعين", "انضم إلى ملايين المتابعين", "انضم إلى قناة",
+    "اشترك في النشرة", "اشترك في نشرتنا", "اشترك الآن", "اشترك في قناتنا", "النشرة البريدية",
+    "سجل بريدك", "أدخل بريدك الإلكتروني", "بريدك الإلكتروني", "لن يتم نشر عنوان بريدك",
+    "الحقول الإلزامية", "حمل تطبيق", "حمّل تطبيق", "لتحميل تطبيق", "كلمات مفتاحية", "الكلمات المفتاحية",
+    "الكلمات الدالة", "الوسوم", "وسوم", "كلمات البحث", "مواضيع:", "هاشتاج", "share this", "follow us",
+    "sign up", "subscribe to", "tags:", "newsletter", "all rights reserved", "جميع الحقوق محفوظة",
+    "مشاهدات عالية",
+])
+# Comment-policy and legal notices: boilerplate wherever they sit in a short paragraph.
+_ANYWHERE = _re([
+    "الآراء الواردة", "لا تعبر عن رأي", "ننصحك بمراجعة إرشادات", "إرشادات الاستخدام", "بالنقاش الحيوي",
+    "شروط استخدام الموقع", "سياسة الخصوصية", "لن يتم نشر عنوان بريدك", "جميع الحقوق محفوظة",
+    "يمنع نسخ", "يرجى الالتزام بآداب الحوار", "all rights reserved", "we use cookies", "uses cookies",
+    "ملفات تعريف الارتباط",
+])
+_LINE_START_ONLY = 80
+_PROMPT_LINE = 220
+
+
+def is_section_marker(text: str) -> bool:
+    key = fold(text).strip(" :：.-–—»«\"'")
+    return len(key) <= 40 and bool(_SECTION.fullmatch(key) or (_SECTION.match(key) and len(key) < 30))
+
+
+def is_boilerplate_line(text: str) -> bool:
+    key = fold(text)
+    if len(key) < 600 and _ANYWHERE.search(key):
+        return True
+    m = _LINE.search(key[:_LINE_START_ONLY])
+    if not m:
+        return False
+    # A prompt opens a short line ("اقرأ أيضا: …", "تابعونا على …") or is most of the line.
+    return (m.start() <= 3 and len(key) < _PROMPT_LINE) or len(key) < 2 * (m.end() - m.start()) + 20
+
+
+def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
+    """Blocks without boilerplate; the title repeated at the top is dropped too."""
+    title_key = alnum_key(title or "")
+    total = sum(len(b.text) for b in blocks) or 1
+    kept: list[Block] = []
+    seen_chars = 0
+    skip_cards = False
+    for block in blocks:
+        text = block.text
+        seen_chars += len(text)
+        if not text:
+            continue
+        if not kept and title_key and alnum_key(text) == title_key:
+            continue
+        if is_section_marker(text):
+            if seen_chars / total > 0.5 and kept:
+                break
+            skip_cards = True
+            continue
+        if is_boilerplate_line(text):
+            skip_cards = True
+            continue
+        if skip_cards and (block.link_ratio > 0.6 or (len(text) < 120 and block.tag in ("li", "h3", "h4"))):
+            continue
+        skip_cards = False
+        if block.link_ratio > 0.8 and len(text) < 150:
+            # A related-story card inside the body: a headline that is all link.
+            continue
+        kept.append(block)
+    return kept

@@ -1,0 +1,377 @@
+"""Orchestration only: parse once, structured data first, then site selectors, then the generic extractor,
+then the Arabic layers (boilerplate, credits, bylines, dates, language) on top of what it returns.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from crawler.extraction import xpaths
+from crawler.extraction.authors import clean_authors
+from crawler.extraction.body import blocks_from_element, blocks_from_trafilatura
+from crawler.extraction.boilerplate import Block, filter_blocks, is_boilerplate_line
+from crawler.extraction.credits import (
+    closing_credit,
+    is_photo_credit,
+    only_agencies,
+    repeated_attributions,
+    split_dateline,
+)
+from crawler.extraction.dates import format_date, parse_date, parse_iso
+from crawler.extraction.encoding import decode_html
+from crawler.extraction.language import detect_language
+from crawler.extraction.model import Extracted, ExtractionError
+from crawler.extraction.sanitize import sanitize_html
+from crawler.extraction.scan import Scan, prune, scan
+from crawler.extraction.selectors import compile_selector, select_attribute_or_text, select_elements, select_text
+from crawler.extraction.structured import Structured, read_structured
+from crawler.extraction.textutil import alnum_key, clean
+from crawler.extraction.title import choose_title, strip_site_name
+from crawler.registry import Site
+
+# Comments dropped at parse time: text after an HTML comment inside a paragraph is otherwise lost by the
+# generic extractor, which expects trees parsed this way.
+_PARSER = HTMLParser(  # type: ignore[call-arg]  # the stubs lack default_doctype
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_UPDATED = re.compile(r"(?:تحديث|محدث|عدل|updated|actualizado|aktualisiert|güncelleme|modifi)", re.I)
+_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$|-)|/(20\d{2})-(\d{2})-(\d{2})")
+_BYLINE_START = re.compile(r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|تحرير)\s*[:：\-–—]?\s*\S")
+_MIN_SELECTOR_BODY = 80
+_FAST_ENOUGH = 300
+_EPOCH_END = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
+_ARTICLEISH = re.compile(r"article|post|story|entry|details|single|news-?cat")
+_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _parse(text: str) -> HtmlElement:
+    text = _XML_DECLARATION.sub("", text, count=1)
+    head = text[:2048]
+    # A binary file (an image or PDF served as text/html) is full of control bytes; an HTML page that carries a
+    # few stray NULs or escape characters in its text is still a page, and loses only those characters.
+    if "<" not in text[:4096] or len(_CONTROL.findall(head)) > 2 + len(head) // 100:
+        raise ExtractionError("not an HTML page")
+    text = _CONTROL.sub("", text)
+    try:
+        tree = document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"cannot parse HTML: {exc}") from exc
+    if tree is None or tree.find("body") is None:
+        raise ExtractionError("not an HTML page (no body)")
+    return tree
+
+
+def _site_names(site: Site | None, sd: Structured, url: str) -> tuple[str, ...]:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = [site.name, site.name_en] if site else []
+    names += [sd.site_name or "", sd.publisher or "", host, host.split(".")[0]]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _credit_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Names the site credits itself by in datelines and source lines: "الجزيرة نت" signs "المصدر : الجزيرة"."""
+    words = [w for n in names for w in n.split() if len(w) >= 4 and " " in n]
+    return tuple(dict.fromkeys([*names, *words]))
+
+
+def _date_of(values: list[str | None], tz: ZoneInfo, now: datetime | None) -> datetime | None:
+    for value in values:
+        if not value:
+            continue
+        found = parse_iso(value, tz) or parse_date(value, tz=tz, now=now)
+        if found is not None:
+            return found
+    return None
+
+
+def _visible_dates(candidates: list[HtmlElement]) -> tuple[list[str], list[str]]:
+    published: list[str] = []
+    updated: list[str] = []
+    for element in candidates:
+        text = clean(element.text_content())
+        if not text or len(text) > 120 or not _DIGIT.search(text):
+            continue
+        stamp = element.get("datetime") or element.get("content")
+        if stamp and not _UPDATED.search(text):
+            published.insert(0, stamp)
+            continue
+        (updated if _UPDATED.search(text) or _UPDATED.search(element.get("class", "")) else published).append(text)
+    return published, updated
+
+
+def _url_date(url: str) -> str | None:
+    m = _URL_DATE.search(urlsplit(url).path)
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups() if g)
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _dates(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None, url: str, tz: ZoneInfo,
+           now: datetime | None) -> tuple[datetime | None, datetime | None]:
+    published = _date_of([sd.published], tz, now)
+    modified = _date_of([sd.modified, sd.time_modified], tz, now)
+    if published is None and sd.time_published and not _UPDATED.search(sd.time_published):
+        published = _date_of([sd.time_published], tz, now)
+    if published is None and site and site.selectors and site.selectors.date:
+        published = _date_of(list(select_attribute_or_text(tree, site.selectors.date, "datetime", "content")), tz, now)
+    if published is None or modified is None:
+        visible, updated = _visible_dates(sc.dates)
+        if published is None:
+            published = _date_of(list(visible), tz, now)
+        if modified is None:
+            modified = _date_of(list(updated), tz, now)
+    if published is None:
+        published = _date_of([_url_date(url), _url_date(sd.canonical or ""), _url_date(sd.og_url or "")], tz, now)
+    return published, modified
+
+
+def _credits(blocks: list[Block], site_names: tuple[str, ...]) -> tuple[list[Block], str | None, list[str]]:
+    agencies: list[str] = []
+    dateline: str | None = None
+    if blocks:
+        line, ids, rest = split_dateline(blocks[0].text, site_names)
+        if line is not None:
+            dateline = line
+            agencies.extend(ids)
+            if rest:
+                first = blocks[0]
+                blocks[0] = Block(first.tag, rest, _cut_prefix(first.html, rest), first.link_ratio)
+            else:
+                blocks.pop(0)
+    for _ in range(2):
+        if not blocks:
+            break
+        found = closing_credit(blocks[-1].text, site_names)
+        if found is None:
+            break
+        ids, rest = found
+        agencies.extend(a for a in ids if a not in agencies)
+        if rest:
+            last = blocks[-1]
+            blocks[-1] = Block(last.tag, rest, _cut_suffix(last.html, last.text, rest), last.link_ratio)
+            break
+        blocks.pop()
+    return blocks, dateline, agencies
+
+
+def _cut_prefix(markup: str, rest: str) -> str:
+    """Inner HTML of a paragraph whose opening dateline was cut: start the markup at the remaining text."""
+    head = rest[:12]
+    at = markup.find(head)
+    return markup[at:] if at >= 0 else rest
+
+
+def _cut_suffix(markup: str, text: str, rest: str) -> str:
+    tail = text[len(rest) :].strip()
+    at = markup.rfind(tail[:8]) if tail else -1
+    return markup[:at].rstrip() if at > 0 else rest
+
+
+def _bylines(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None) -> list[str]:
+    if site and site.selectors and site.selectors.author:
+        text = select_text(tree, site.selectors.author)
+        if text:
+            return [text]
+    raw = list(sd.authors)
+    for element in [] if raw else sc.bylines:
+        text = clean(element.text_content())
+        if 2 < len(text) < 80 and text not in raw and not _DIGIT.search(text):
+            raw.append(text)
+        if len(raw) >= 3:
+            break
+    return raw
+
+
+def _category(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None) -> str | None:
+    if site and site.selectors and site.selectors.category:
+        text = select_text(tree, site.selectors.category)
+        if text:
+            return text
+    if sd.section:
+        return sd.section
+    def texts(elements: list[HtmlElement]) -> list[str]:
+        return [t for t in (clean(e.text_content()) for e in elements) if t and len(t) < 40]
+
+    articleish = [e for e in sc.categories if _ARTICLEISH.search(f"{e.get('class', '')} {e.get('id', '')}".lower())]
+    for text in texts(articleish):
+        return text
+    for trail in sc.breadcrumbs:
+        crumbs = texts(list(trail.iter("a")))
+        if len(crumbs) >= 2:
+            return crumbs[1] if len(crumbs) > 2 else crumbs[-1]
+    for text in texts(sc.categories):
+        return text
+    return None
+
+
+def _same_site(candidate: str | None, url: str) -> str | None:
+    if not candidate:
+        return None
+    absolute = urljoin(url, candidate.strip())
+    host = (urlsplit(absolute).hostname or "").removeprefix("www.")
+    page_host = (urlsplit(url).hostname or "").removeprefix("www.")
+    if not page_host or host == page_host or host.endswith("." + page_host) or page_host.endswith("." + host):
+        return absolute
+    return None
+
+
+def _body_blocks(tree: HtmlElement, site: Site | None, url: str, sd: Structured, sc: Scan) -> list[Block]:
+    """Runs last: it prunes boilerplate from the tree in place before handing it to trafilatura."""
+    selectors = site.selectors if site else None
+    remove = [compile_selector(s) for s in selectors.remove] if selectors else []
+    if selectors and selectors.body:
+        elements = select_elements(tree, selectors.body)
+        if elements:
+            blocks = [b for e in elements for b in blocks_from_element(e, remove)]
+            if sum(len(b.text) for b in blocks) >= _MIN_SELECTOR_BODY:
+                return blocks
+    for finder in remove:
+        for node in xpaths.elements(finder, tree):
+            if node.getparent() is not None:
+                node.drop_tree()
+    prune(sc.boilerplate)
+    # trafilatura's fast path (no second-opinion extractors) is enough for most article pages; a short result
+    # means it missed the article, and only then the full comparison runs.
+    blocks = blocks_from_trafilatura(tree, url, fast=True)
+    if sum(len(b.text) for b in blocks) < max(_FAST_ENOUGH, 2 * len(sd.description or "")):
+        blocks = blocks_from_trafilatura(tree, url, fast=False) or blocks
+    if blocks:
+        return blocks
+    if sd.article_body:
+        return [Block("p", line, line) for line in (clean(x) for x in sd.article_body.split("\n")) if line]
+    body = tree.find("body")
+    return blocks_from_element(body, remove) if body is not None else []
+
+
+def _is_caption_credit(text: str) -> bool:
+    """"الصورة: رويترز" left in the text by the extractor: a photo credit, dropped and not counted."""
+    return is_photo_credit(text) and len(text) < 60 and only_agencies(re.sub(r"^.*?[:：]", "", text)) is not None
+
+
+def _is_date_line(text: str, tz: ZoneInfo) -> bool:
+    """A paragraph that is only a date stamp ("17/4/2024", "الأحد 18 غشت 2024 - 14:30")."""
+    return len(text) < 60 and len(text.split()) <= 8 and not re.search(r"[.!؟?]\s|\w{12,}", text) and (
+        parse_date(text, tz=tz, now=_EPOCH_END) is not None and _DIGIT.search(text) is not None
+    )
+
+
+def _with_standfirst(blocks: list[Block], sc: Scan, description: str | None) -> list[Block]:
+    """The page's description printed under the headline is its stand-first: part of the article text even
+    when the generic extractor left it out (it often sits in the header block)."""
+    key = alnum_key(description or "")
+    if len(key) < 60 or any(alnum_key(b.text) == key for b in blocks[:3]):
+        return blocks
+    for element in [*sc.near_h1, *sc.subtitles]:
+        text = clean(element.text_content())
+        if alnum_key(text) == key:
+            return [Block("p", text, text), *blocks]
+    return blocks
+
+
+def _subtitle(sc: Scan, title: str | None, description: str | None) -> str | None:
+    for element in sc.subtitles:
+        text = clean(element.text_content())
+        if text and text != title and 3 < len(text.split()) < 80 and not is_boilerplate_line(text):
+            return text
+    return None
+
+
+def _summary(description: str | None, names: tuple[str, ...]) -> str | None:
+    if not description:
+        return None
+    stripped = strip_site_name(description, names).strip(" |-–—:")
+    if len(stripped.split()) < 4:
+        return None
+    return stripped if alnum_key(stripped) and alnum_key(stripped) not in {alnum_key(n) for n in names} else None
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    site: Site | None = None,
+    header_charset: str | None = None,
+    now: datetime | None = None,
+) -> Extracted:
+    """Extract one article page; raises ExtractionError for a page that cannot be read as an article."""
+    text = decode_html(html, header_charset)[0] if isinstance(html, bytes) else html
+    if not text or not text.strip():
+        raise ExtractionError("empty page")
+    tree = _parse(text)
+    tz = site.tz if site else ZoneInfo("UTC")
+    sd = read_structured(tree)
+    names = _site_names(site, sd, url)
+    selectors = site.selectors if site else None
+
+    sc = scan(tree)
+
+    # Everything read from the tree comes first: the body stage prunes it in place.
+    h1s = [t for t in (clean(h.text_content()) for h in xpaths.elements(xpaths.H1, tree)[:6]) if t]
+    title = choose_title(
+        h1s, [sd.og_title or "", sd.headline or "", sd.html_title or ""], names,
+        select_text(tree, selectors.title) if selectors else None,
+    )
+    raw_bylines = _bylines(tree, sd, sc, site)
+    published, modified = _dates(tree, sd, sc, site, url, tz, now)
+    category = _category(tree, sd, sc, site)
+    subtitle = _subtitle(sc, title, sd.description)
+    summary = _summary(sd.description, names)
+
+    blocks = filter_blocks(_body_blocks(tree, site, url, sd, sc), title)
+    blocks = [b for b in blocks if not _is_caption_credit(b.text) and not _is_date_line(b.text, tz)]
+    blocks = _with_standfirst(blocks, sc, sd.description)
+    if blocks and _BYLINE_START.match(blocks[0].text) and len(blocks[0].text) < 60:
+        # A byline printed as the first paragraph ("كتب: سامر الحسن") is the author, not article text.
+        raw_bylines.append(blocks.pop(0).text)
+    blocks, dateline, agencies = _credits(blocks, _credit_names(names))
+    if not blocks:
+        raise ExtractionError("no article text found")
+
+    authors, byline_agencies = clean_authors(raw_bylines, names)
+    for agency_id in [*byline_agencies, *repeated_attributions([b.text for b in blocks])]:
+        if agency_id not in agencies:
+            agencies.append(agency_id)
+    for publisher in (sd.site_name, sd.publisher, *((site.name, site.name_en) if site else ())):
+        # An agency's own site credits the agency (aa.com.tr is Anadolu).
+        if publisher and (ids := only_agencies(publisher)):
+            agencies.extend(a for a in ids if a not in agencies)
+
+    body = "\n".join(b.text for b in blocks)
+    body_html = sanitize_html("".join(f"<{b.tag}>{b.html}</{b.tag}>" for b in blocks), url)
+    image = urljoin(url, sd.image) if sd.image else None
+
+    return Extracted(
+        url=url,
+        canonical_url=_same_site(sd.canonical, url) or _same_site(sd.og_url, url),
+        site_name=sd.site_name or sd.publisher or (site.name if site else None),
+        language=detect_language(f"{title or ''}\n{body}", sd.html_lang),
+        title=title,
+        subtitle=subtitle,
+        summary=summary,
+        body=body,
+        body_html=body_html,
+        published=format_date(published),
+        modified=format_date(modified),
+        authors=authors,
+        category=category,
+        tags=list(dict.fromkeys(sd.tags)),
+        image=image,
+        agencies=agencies,
+        dateline=dateline,
+    )
+
+
+

@@ -1,0 +1,1 @@
+"""Tests of the extraction layer (crawler/extraction, akhbar extract/date)."""

@@ -1,6 +1,7 @@
 """A fault-injecting news site on loopback: good articles beside every kind of bad answer a publisher's server
-gives. Each path's behaviour is a function; every request is recorded with its time, so tests can check how the
-crawler treated each fault (retried, waited, gave up, never followed)."""
+gives. Each path's behaviour is a function (``__BASE__`` in a body becomes the server's own base URL); every
+request is recorded with its time, so tests can check how the crawler treated each fault (retried, waited,
+gave up, never followed)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ class FaultServer:
                     seen = sum(1 for h in server.hits if h.path == path and h.host == server.host)
                 behaviour = server.routes.get(path)
                 reply = behaviour(seen) if behaviour else Reply(404, b"not found")
+                reply.body = reply.body.replace(b"__BASE__", server.base.encode())
                 with server._lock:
                     server.hits.append(Hit(server.host, path, reply.status, time.monotonic()))
                 if reply.delay:

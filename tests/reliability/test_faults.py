@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from faultserver import PARAGRAPHS, Behaviour, FaultServer, Reply, article_html, gzip_bomb, html, raw
 
-from faultserver import PARAGRAPHS, FaultServer, Reply, article_html, gzip_bomb, html, raw
-
+NAMES = [
+    "good-1-1001", "e503-once-1002", "e429-once-1003", "wrong-charset-1004", "cp1256-1005", "iso-8859-6-1006",
+    "malformed-1007", "control-chars-1008", "e500-1009", "hang-1010", "cut-1011", "loop-1012", "offsite-1013",
+    "huge-1014", "bomb-1015", "empty-1016",
+]  # fmt: skip
+OFFSITE_PATH = "/news/2024/05/14/elsewhere-2001"
 GOOD = {
     "/news/2024/05/14/good-1-1001": "حملة وطنية للتطعيم في جميع المحافظات",
     "/news/2024/05/14/e503-once-1002": "الحكومة تقر خطة لمواجهة الجفاف",
@@ -43,55 +48,68 @@ def paragraphs(title: str) -> list[str]:
     return [*PARAGRAPHS, f"وفي سياق متصل، تناولت التغطية موضوع: {title}، وسط متابعة واسعة من المواطنين."]
 
 
-def routes(offsite_base: str) -> dict[str, object]:
-    good = {path: html(article_html(title, paragraphs(title))) for path, title in GOOD.items()}
-    good["/news/2024/05/14/e503-once-1002"] = lambda n: (
-        Reply(503, b"busy", {"Content-Type": "text/plain"}) if n == 0
-        else Reply(200, article_html(GOOD["/news/2024/05/14/e503-once-1002"], paragraphs(GOOD["/news/2024/05/14/e503-once-1002"])).encode(), {"Content-Type": "text/html; charset=utf-8"})
-    )  # fmt: skip
-    good["/news/2024/05/14/e429-once-1003"] = lambda n: (
-        Reply(429, b"slow down", {"Content-Type": "text/plain", "Retry-After": "2"}) if n == 0
-        else Reply(200, article_html(GOOD["/news/2024/05/14/e429-once-1003"], paragraphs(GOOD["/news/2024/05/14/e429-once-1003"])).encode(), {"Content-Type": "text/html; charset=utf-8"})
-    )  # fmt: skip
-    # The header says UTF-8, the bytes and the meta tag say windows-1256.
-    cp = article_html(GOOD["/news/2024/05/14/wrong-charset-1004"], paragraphs(GOOD["/news/2024/05/14/wrong-charset-1004"]), charset="windows-1256").encode("cp1256")
-    good["/news/2024/05/14/wrong-charset-1004"] = raw(cp, "text/html; charset=utf-8")
-    good["/news/2024/05/14/cp1256-1005"] = raw(article_html(GOOD["/news/2024/05/14/cp1256-1005"], paragraphs(GOOD["/news/2024/05/14/cp1256-1005"]), charset=None).encode("cp1256"), "text/html")
-    good["/news/2024/05/14/iso-8859-6-1006"] = raw(
-        article_html(GOOD["/news/2024/05/14/iso-8859-6-1006"], paragraphs(GOOD["/news/2024/05/14/iso-8859-6-1006"]), charset=None).encode("iso-8859-6"), "text/html"
-    )
-    malformed = article_html(GOOD["/news/2024/05/14/malformed-1007"], paragraphs(GOOD["/news/2024/05/14/malformed-1007"])).replace("</p>", "").replace("<main>", "<main><div <b>")
-    good["/news/2024/05/14/malformed-1007"] = html(malformed + "</div></span></table>")
-    nul_title = GOOD["/news/2024/05/14/control-chars-1008"].replace(" ", " \x00", 1) + "\x07"
-    good["/news/2024/05/14/control-chars-1008"] = html(article_html(nul_title, [p.replace("،", "،\x00\x1b", 1) for p in paragraphs("مجلس النواب")]))
+def page(path: str, charset: str | None = "utf-8") -> str:
+    return article_html(GOOD[path], paragraphs(GOOD[path]), charset=charset)
 
-    bad: dict[str, object] = {
-        "/news/2024/05/14/e500-1009": lambda _n: Reply(500, b"error", {"Content-Type": "text/plain"}),
-        "/news/2024/05/14/hang-1010": lambda _n: Reply(200, article_html("بطيء", PARAGRAPHS).encode(), {"Content-Type": "text/html"}, delay=6),
-        "/news/2024/05/14/cut-1011": lambda _n: Reply(200, article_html("مقطوع", PARAGRAPHS * 20).encode(), {"Content-Type": "text/html"},
-                                      cut_to=900),
-        "/news/2024/05/14/loop-1012": lambda _n: Reply(302, b"", {"Location": "/news/2024/05/14/loop-1012"}),
-        "/news/2024/05/14/offsite-1013": lambda _n: Reply(302, b"", {"Location": f"{offsite_base}/news/2024/05/14/elsewhere-2001"}),
-        "/news/2024/05/14/huge-1014": html(article_html("ضخم", PARAGRAPHS * 400)),
-        "/news/2024/05/14/bomb-1015": lambda _n: Reply(200, gzip_bomb(30_000_000), {"Content-Type": "text/html", "Content-Encoding": "gzip"}),
-        "/news/2024/05/14/empty-1016": html(article_html("صفحة فارغة", [])),
-    }  # fmt: skip
-    items = "".join(f"<item><title>خبر</title><link>__BASE__{path}</link></item>" for path in [*GOOD, *BAD])
-    feeds = {
-        "/feed.xml": raw(f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
-                         "application/rss+xml"),
+
+def refused_once(status: int, path: str, **headers: str) -> Behaviour:
+    """``status`` the first time, the article after that."""
+    good = page(path).encode()
+
+    def behaviour(n: int) -> Reply:
+        if n == 0:
+            return Reply(status, b"busy", {"Content-Type": "text/plain", **headers})
+        return Reply(200, good, {"Content-Type": "text/html; charset=utf-8"})
+
+    return behaviour
+
+
+def rss(paths: list[str], title: str = "t") -> bytes:
+    items = "".join(f"<item><title>خبر</title><link>__BASE__{path}</link></item>" for path in paths)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
+
+
+def routes(offsite_base: str) -> dict[str, Behaviour]:
+    p = {name: f"/news/2024/05/14/{name}" for name in NAMES}
+    good: dict[str, Behaviour] = {path: html(page(path)) for path in GOOD}
+    good[p["e503-once-1002"]] = refused_once(503, p["e503-once-1002"])
+    good[p["e429-once-1003"]] = refused_once(429, p["e429-once-1003"], **{"Retry-After": "2"})
+    # The header says UTF-8; the bytes and the meta tag say windows-1256.
+    wrong = p["wrong-charset-1004"]
+    good[wrong] = raw(page(wrong, "windows-1256").encode("cp1256"), "text/html; charset=utf-8")
+    good[p["cp1256-1005"]] = raw(page(p["cp1256-1005"], None).encode("cp1256"), "text/html")
+    good[p["iso-8859-6-1006"]] = raw(page(p["iso-8859-6-1006"], None).encode("iso-8859-6"), "text/html")
+    malformed = page(p["malformed-1007"]).replace("</p>", "").replace("<main>", "<main><div <b>")
+    good[p["malformed-1007"]] = html(malformed + "</div></span></table>")
+    control = p["control-chars-1008"]
+    dirty_title = GOOD[control].replace(" ", " \x00", 1) + "\x07"
+    dirty_body = [x.replace("،", "،\x00\x1b", 1) for x in paragraphs(GOOD[control])]
+    good[control] = html(article_html(dirty_title, dirty_body))
+
+    html_type = {"Content-Type": "text/html"}
+    slow = article_html("بطيء", PARAGRAPHS).encode()
+    long_page = article_html("مقطوع", PARAGRAPHS * 20).encode()
+    bad: dict[str, Behaviour] = {
+        p["e500-1009"]: lambda _n: Reply(500, b"error", {"Content-Type": "text/plain"}),
+        p["hang-1010"]: lambda _n: Reply(200, slow, html_type, delay=6),
+        p["cut-1011"]: lambda _n: Reply(200, long_page, html_type, cut_to=900),
+        p["loop-1012"]: lambda _n: Reply(302, b"", {"Location": p["loop-1012"]}),
+        p["offsite-1013"]: lambda _n: Reply(302, b"", {"Location": f"{offsite_base}{OFFSITE_PATH}"}),
+        p["huge-1014"]: html(article_html("ضخم", PARAGRAPHS * 400)),
+        p["bomb-1015"]: lambda _n: Reply(200, gzip_bomb(30_000_000), {**html_type, "Content-Encoding": "gzip"}),
+        p["empty-1016"]: html(article_html("صفحة فارغة", [])),
+    }
+    entities = rss([p["good-1-1001"]], "t&nbsp;&hellip;").replace("خبر".encode(), "خبر&rsquo;".encode())
+    challenge = (
+        b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+        b"<div id='cf-chl-widget'>Checking your browser before accessing the site.</div></body></html>"
+    )
+    feeds: dict[str, Behaviour] = {
+        "/feed.xml": raw(rss([*GOOD, *BAD]), "application/rss+xml"),
         "/feed-notxml.xml": raw(b"<html><body>Service temporarily unavailable</body></html>", "text/html"),
-        "/feed-entities.xml": raw(
-            '<?xml version="1.0"?><rss version="2.0"><channel><title>t&nbsp;&hellip;</title>'
-            f'<item><title>خبر&rsquo;</title><link>__BASE__/news/2024/05/14/good-1-1001</link></item></channel></rss>'.encode(),
-            "application/rss+xml",
-        ),
-        "/sitemap-challenge.xml": raw(
-            b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-            b"<div id='cf-chl-widget'>Checking your browser before accessing the site.</div></body></html>",
-            "text/html",
-        ),
-    }  # fmt: skip
+        "/feed-entities.xml": raw(entities, "application/rss+xml"),
+        "/sitemap-challenge.xml": raw(challenge, "text/html"),
+    }
     return {**good, **bad, **feeds}
 
 
@@ -118,45 +136,29 @@ class FaultRun:
             conn.close()
 
 
-class Substituting(FaultServer):
-    """Replaces __BASE__ in bodies by the server's own base URL."""
-
-    def __init__(self, routes: dict[str, object], host: str) -> None:
-        wrapped = {path: self._wrap(b) for path, b in routes.items()}  # type: ignore[arg-type]
-        super().__init__(wrapped, host)  # type: ignore[arg-type]
-
-    def _wrap(self, behaviour):  # type: ignore[no-untyped-def]
-        def call(n: int) -> Reply:
-            reply = behaviour(n)
-            reply.body = reply.body.replace(b"__BASE__", self.base.encode())
-            return reply
-
-        return call
-
-
 @pytest.fixture(scope="module")
 def fault_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultRun]:
     tmp = tmp_path_factory.mktemp("faults")
-    with FaultServer({"/news/2024/05/14/elsewhere-2001": html(article_html("خارج الموقع", PARAGRAPHS))}, "127.0.0.22") as offsite:
-        with Substituting(routes(offsite.base), "127.0.0.21") as server:
-            registry = tmp / "sites.toml"
-            registry.write_text(
-                "[[sites]]\n"
-                'id = "faulty"\nname = "موقع الأعطال"\nname_en = "Faulty"\n'
-                f'url = "{server.base}/"\ncountry = "LB"\ntimezone = "Asia/Beirut"\n'
-                f'feeds = ["{server.base}/feed.xml", "{server.base}/feed-notxml.xml", "{server.base}/feed-entities.xml"]\n'
-                f'sitemaps = ["{server.base}/sitemap-challenge.xml"]\n',
-                encoding="utf-8",
-            )
-            db = tmp / "akhbar.db"
-            settings = [
-                "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_TIMEOUT=2", "RETRY_TIMES=1",
-                "DOWNLOAD_MAXSIZE=300000", "DOWNLOAD_WARNSIZE=0", "LOG_LEVEL=INFO",
-            ]  # fmt: skip
-            command = [sys.executable, "-m", "crawler", "crawl", "--sites", str(registry), "--db", str(db)]
-            command += ["--since", "0", *[arg for s in settings for arg in ("-s", s)]]
-            result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-            yield FaultRun(server, offsite, result, db)
+    elsewhere = {OFFSITE_PATH: html(article_html("خارج الموقع", PARAGRAPHS))}
+    with FaultServer(elsewhere, "127.0.0.22") as offsite, FaultServer(routes(offsite.base), "127.0.0.21") as server:
+        base = server.base
+        registry = tmp / "sites.toml"
+        feeds = ", ".join(f'"{base}{path}"' for path in ("/feed.xml", "/feed-notxml.xml", "/feed-entities.xml"))
+        registry.write_text(
+            '[[sites]]\nid = "faulty"\nname = "موقع الأعطال"\nname_en = "Faulty"\n'
+            f'url = "{base}/"\ncountry = "LB"\ntimezone = "Asia/Beirut"\n'
+            f'feeds = [{feeds}]\nsitemaps = ["{base}/sitemap-challenge.xml"]\n',
+            encoding="utf-8",
+        )
+        db = tmp / "akhbar.db"
+        settings = [
+            "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_TIMEOUT=2", "RETRY_TIMES=1",
+            "DOWNLOAD_MAXSIZE=300000", "DOWNLOAD_WARNSIZE=0", "LOG_LEVEL=INFO",
+        ]  # fmt: skip
+        command = [sys.executable, "-m", "crawler", "crawl", "--sites", str(registry), "--db", str(db)]
+        command += ["--since", "0", *[arg for s in settings for arg in ("-s", s)]]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        yield FaultRun(server, offsite, result, db)
 
 
 def test_the_crawl_finishes_and_nothing_raises_out_of_the_spider(fault_run: FaultRun) -> None:
@@ -190,7 +192,8 @@ def test_bad_inputs_are_counted_by_reason_and_logged_with_their_url(fault_run: F
 
 
 def test_retries_and_retry_after(fault_run: FaultRun) -> None:
-    assert len(fault_run.server.requests_for("/news/2024/05/14/e500-1009")) == 2  # RETRY_TIMES=1: one retry, then given up
+    # RETRY_TIMES=1: one retry, then given up.
+    assert len(fault_run.server.requests_for("/news/2024/05/14/e500-1009")) == 2
     first, second = fault_run.server.requests_for("/news/2024/05/14/e429-once-1003")[:2]
     assert second.at - first.at >= 2.0 - 0.05, "the retry came before Retry-After"
 

@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 
-import nh3
-
+from crawler.extraction.sanitize import sanitize_html as sanitize_article_html
 from exports.urls import to_uri
-
-AttributeFilter = Callable[[str, str, str], str | None]
 
 # XML 1.0 Char production, minus C1 controls, Unicode noncharacters and U+FFFD (the W3C validator's
 # "BadCharacters": what is left of text decoded with the wrong encoding).
@@ -36,29 +32,6 @@ _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 _RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "ckb", "sd", "ug", "dv"})
 _LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-
-ALLOWED_TAGS = frozenset(
-    {
-        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt",
-        "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li",
-        "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
-        "tfoot", "th", "thead", "tr", "u", "ul",
-    }
-)  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "*": {"dir", "lang", "title"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-    "ol": {"start"},
-}
-# Removed together with everything inside them, not just unwrapped.
-_DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template", "svg"})
-_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
-
 
 def xml_safe(text: str | None) -> str:
     """``text`` without the characters XML forbids; None becomes ''."""
@@ -81,27 +54,9 @@ def plain_text(text: str | None) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
-def _absolute(base_url: str | None) -> AttributeFilter:
-    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-        if attribute in _URL_ATTRIBUTES:
-            return to_uri(value, base_url)
-        return value
-
-    return attribute_filter
-
-
 def sanitize_html(fragment: str | None, base_url: str | None = None) -> str:
-    """``fragment`` sanitized for republication, with URLs made absolute against ``base_url``."""
-    cleaned = nh3.clean(
-        xml_safe(fragment),
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_absolute(base_url),
-        url_schemes={"http", "https", "mailto"},
-        strip_comments=True,
-        link_rel="noopener",
-    )
+    """``fragment`` sanitized for republication (the product's one sanitizer), URLs absolute and percent-encoded."""
+    cleaned = sanitize_article_html(xml_safe(fragment), base_url, url_filter=to_uri)
     # An image whose only source was refused (data:, javascript:) is left without src: drop it.
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
     # A character reference such as &#1; decodes to a character XML forbids.

@@ -1,51 +1,70 @@
-"""The one HTML sanitizer of the product (the feed exporter reuses it): an allow-list through nh3.
+"""The one HTML sanitizer of the product: an allow-list through nh3, used on article bodies before they are
+stored and again by the feed exporter before they are republished.
 
-Kept: p, br, a[href], ul/ol/li, blockquote, h2-h4, strong, em, img[src, alt], figure/figcaption, and
-``dir``/``lang`` everywhere. Relative URLs become absolute against ``base_url``; links get
-``rel="noopener noreferrer"``; script/style/iframe, event attributes and javascript:/vbscript:/data: URLs go.
+Kept: text structure (paragraphs, headings, lists, quotes, tables, figures), links and images, and ``dir`` /
+``lang`` everywhere. Relative URLs become absolute against ``base_url``; links get ``rel="noopener
+noreferrer"``; script, style, iframe, object, embed and their content, event attributes, and
+javascript:/vbscript:/data: URLs go.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 
-_TAGS = {"p", "br", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "strong", "em", "img", "figure",
-         "figcaption"}
-_GENERIC = {"dir", "lang"}
-_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "*": _GENERIC}
-_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt",
+        "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li",
+        "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+_GENERIC = frozenset({"dir", "lang", "title"})
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+# Removed together with everything inside them, not just unwrapped.
+DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template", "svg"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+SCHEMES = frozenset({"http", "https", "mailto"})
+
+UrlFilter = Callable[[str, str | None], str | None]
+"""Turns an attribute URL (and the base URL) into the URL to keep, or None to drop the attribute."""
 
 
-def _absolute(base_url: str | None):  # type: ignore[no-untyped-def]
-    def filter_attribute(element: str, attribute: str, value: str) -> str | None:
-        if attribute not in ("href", "src"):
-            return value
-        value = value.strip()
-        if base_url:
-            value = urljoin(base_url, value)
-        scheme = urlsplit(value).scheme.lower()
-        if scheme not in _SCHEMES:
-            return None
-        return value
-
-    return filter_attribute
+def absolute_url(value: str, base_url: str | None) -> str | None:
+    """``value`` made absolute against ``base_url``; None unless it is an http(s) or mailto URL."""
+    value = value.strip()
+    if base_url:
+        value = urljoin(base_url, value)
+    return value if urlsplit(value).scheme.lower() in SCHEMES else None
 
 
-def sanitize_html(html: str, base_url: str | None = None) -> str:
+def sanitize_html(html: str, base_url: str | None = None, url_filter: UrlFilter = absolute_url) -> str:
     """Sanitized HTML of ``html``: allowed tags and attributes only, URLs absolute and safe."""
     if not html:
         return ""
-    attributes = {tag: set(attrs) | _GENERIC for tag, attrs in _ATTRIBUTES.items() if tag != "*"}
-    attributes.update({tag: set(_GENERIC) for tag in _TAGS if tag not in attributes})
+
+    def filter_attribute(element: str, attribute: str, value: str) -> str | None:
+        return url_filter(value, base_url) if attribute in URL_ATTRIBUTES else value
+
+    attributes = {tag: set(ALLOWED_ATTRIBUTES.get(tag, ())) | _GENERIC for tag in ALLOWED_TAGS}
     return nh3.clean(
         html,
-        tags=_TAGS,
-        clean_content_tags={"script", "style", "iframe", "noscript", "object", "embed", "template"},
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
         attributes=attributes,
-        attribute_filter=_absolute(base_url),
-        url_schemes=_SCHEMES,
+        attribute_filter=filter_attribute,
+        url_schemes=set(SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()

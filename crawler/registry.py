@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -248,7 +249,11 @@ def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
     """Load the registry at ``path``, else ``$AKHBAR_SITES``, else the bundled ``sites.toml``."""
     chosen = Path(path or os.environ.get("AKHBAR_SITES") or DEFAULT_REGISTRY)
     try:
-        text = chosen.read_text(encoding="utf-8")
+        if chosen == DEFAULT_REGISTRY:
+            # Package data, so that the registry also loads from inside a zipped egg (Scrapyd).
+            text = resources.files("crawler").joinpath("sites.toml").read_text(encoding="utf-8")
+        else:
+            text = chosen.read_text(encoding="utf-8")
     except OSError as exc:
         raise RegistryError(f"cannot read registry {chosen}: {exc.strerror or exc}") from exc
     return parse_registry(text, chosen)

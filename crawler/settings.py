@@ -34,6 +34,23 @@ AKHBAR_DEDUPE_CACHE_SIZE = 50_000
 AKHBAR_CONTACT_URL = os.environ.get("AKHBAR_CONTACT_URL") or "https://github.com/akhbar-news/akhbar"
 """Where a publisher can reach whoever runs this crawler; part of the User-Agent."""
 
+AKHBAR_PROGRESS_ENABLED = True
+"""Log one progress line per site while a crawl runs (crawler.ops.progress)."""
+AKHBAR_PROGRESS_INTERVAL = 5.0
+"""Seconds between progress lines."""
+
+# -- Distributed crawling (crawler.distributed) ----------------------------------------------------------------
+AKHBAR_REDIS_URL = os.environ.get("AKHBAR_REDIS_URL") or None
+"""When set, the crawl shares its frontier through this Redis and queues articles for `akhbar ingest`."""
+AKHBAR_REDIS_JOB = os.environ.get("AKHBAR_REDIS_JOB") or None
+"""Id shared by the processes of one distributed run (default: the current UTC hour)."""
+AKHBAR_REDIS_IDLE_SECONDS = 10.0
+"""How long an idle process waits for other processes to add work to the shared frontier."""
+AKHBAR_REDIS_KEY_TTL = 2 * 24 * 3600
+"""Seconds a job's frontier keys live in Redis."""
+AKHBAR_REDIS_ITEMS_KEY = "akhbar:items"
+"""Redis list of articles waiting for `akhbar ingest`."""
+
 # -- Politeness ------------------------------------------------------------------------------------------------
 USER_AGENT = f"Akhbar/{__version__} (+{AKHBAR_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
@@ -78,6 +95,10 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.middlewares.throttle.SiteAutoThrottle": 0,
+    "crawler.ops.progress.ProgressExtension": 500,
+}
+ADDONS = {
+    "crawler.distributed.addon.RedisAddon": 0,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 100,

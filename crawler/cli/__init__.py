@@ -10,6 +10,7 @@ from crawler.cli.crawling import crawl_command, demo_command, run_command
 from crawler.cli.doctor import doctor_command
 from crawler.cli.extract import date_command, extract_command
 from crawler.cli.feeds import export_command, serve_command
+from crawler.cli.ops import backup_command, ingest_command, runs_command
 from crawler.cli.sites import sites_command
 
 
@@ -34,6 +35,9 @@ for command in (
     demo_command,
     doctor_command,
     serve_command,
+    backup_command,
+    ingest_command,
+    runs_command,
 ):
     main.add_command(command)
 

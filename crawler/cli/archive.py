@@ -76,11 +76,17 @@ def search_command(
 @click.command("stats")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (UTF-8) instead of tables.")
-def stats_command(db: str, as_json: bool) -> None:
+@click.option("--runs", "runs", is_flag=True, help="Crawl health of the last runs per site, problems flagged.")
+def stats_command(db: str, as_json: bool, runs: bool) -> None:
     """Articles per site, per day and per agency, the stories with most copies, and the last runs.
 
     Example: akhbar stats --db data/akhbar.db
     """
+    if runs:
+        from crawler.cli.ops import show_run_history
+
+        show_run_history(db, as_json=as_json)
+        return
     conn = _open(db)
     try:
         stats = archive_stats(conn)

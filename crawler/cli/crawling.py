@@ -5,26 +5,16 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import click
 
 from crawler.cli.feeds import write_feeds
+from crawler.cli.ops import exclusive_run
 from crawler.cli.options import crawl_options, db_option, export_options
-from crawler.cli.table import render_table
+from crawler.ops.summary import render_summary
 from crawler.registry import RegistryError, load_registry
 from crawler.runner import CrawlResult, SettingError, crawl_settings, parse_overrides, run_crawl
 
-SUMMARY_COLUMNS = [
-    ("site", "site"),
-    ("requests", "requests"),
-    ("stored", "new"),
-    ("updated", "updated"),
-    ("duplicates", "dupes"),
-    ("dropped", "dropped"),
-    ("errors", "errors"),
-    ("status", "status"),
-]
 # Settings that make a crawl of our own loopback demo server fast; never used against real sites.
 LOCAL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
@@ -59,11 +49,7 @@ def _crawl(
 
 
 def _summary(result: CrawlResult) -> str:
-    rows: list[dict[str, Any]] = [{"site": site, **figures} for site, figures in sorted(result.sites.items())]
-    for row in rows:
-        for key, _ in SUMMARY_COLUMNS[1:-1]:
-            row.setdefault(key, 0)
-    return render_table(rows, SUMMARY_COLUMNS)
+    return render_summary(result.sites)
 
 
 def _exit_code(result: CrawlResult) -> int:
@@ -126,14 +112,15 @@ def run_command(
 
     Example: akhbar run --db /var/lib/akhbar/akhbar.db --out /var/www/feeds --base-url https://feeds.example.org/
     """
-    result = _crawl(
-        db=db, sites_file=sites_file, site_ids=site_ids, since_days=since_days, overrides=overrides, quiet=quiet
-    )
-    code = _report(result)
-    if code != 1:
-        write_feeds(
-            db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url, quiet=quiet
+    with exclusive_run(db):
+        result = _crawl(
+            db=db, sites_file=sites_file, site_ids=site_ids, since_days=since_days, overrides=overrides, quiet=quiet
         )
+        code = _report(result)
+        if code != 1:
+            write_feeds(
+                db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url, quiet=quiet
+            )
     sys.exit(code)
 
 

@@ -55,6 +55,7 @@ def site_status(figures: dict[str, Any]) -> str:
     detail = figures["detail"]
     found = figures.get("articles_found", 0)
     kept = figures.get("stored", 0) + figures.get("updated", 0) + figures.get("duplicates", 0)
+    kept += detail.get("queued", 0)  # a process of a distributed crawl hands its articles to `akhbar ingest`
     sources_ok = detail.get("feeds_ok", 0) + detail.get("sitemaps_ok", 0)
     sources_empty = detail.get("feeds_empty", 0) + detail.get("sitemaps_empty", 0)
     if detail.get("blocked"):

@@ -41,6 +41,7 @@ from crawler.discovery import (
     robots_sitemaps,
 )
 from crawler.discovery.urlkind import is_article_url
+from crawler.distributed.archive_view import crawl_archive, may_write
 from crawler.extraction import extract
 from crawler.extraction.model import ExtractionError
 from crawler.items import Article
@@ -48,7 +49,6 @@ from crawler.middlewares.blocked import SiteBlocked
 from crawler.pipelines.store import per_site_figures
 from crawler.registry import Registry, Site, load_registry
 from crawler.storage.archive import Archive
-from crawler.storage.db import open_db
 from crawler.text.urls import UrlError, canonicalize, same_site
 
 if TYPE_CHECKING:
@@ -101,7 +101,8 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.registry: Registry
         self.sites: list[Site] = []
-        self.archive: Archive
+        self.archive: Archive | None = None
+        self.write_validators = True
         self.since: datetime | None = None
 
     @classmethod
@@ -127,7 +128,8 @@ class NewsSpider(scrapy.Spider):
         spider.sites = spider.registry.select(settings.getlist("AKHBAR_SITE_IDS"))
         days = settings.getfloat("AKHBAR_SINCE_DAYS", 3)
         spider.since = datetime.now(UTC) - timedelta(days=days) if days > 0 else None
-        spider.archive = Archive(open_db(settings.get("AKHBAR_DB")))
+        spider.archive = crawl_archive(settings)
+        spider.write_validators = may_write(settings)
         return spider
 
     # -- requests ----------------------------------------------------------------------------------------
@@ -220,7 +222,7 @@ class NewsSpider(scrapy.Spider):
         headers = response.headers
         etag = headers.get(b"ETag")
         last_modified = headers.get(b"Last-Modified")
-        if etag or last_modified:
+        if (etag or last_modified) and self.archive is not None and self.write_validators:
             self.archive.save_http_validators(
                 response.request.url if response.request else response.url,
                 etag.decode("latin-1") if etag else None,
@@ -254,7 +256,7 @@ class NewsSpider(scrapy.Spider):
             except UrlError:
                 continue
             wanted.setdefault(key, link)
-        stored = self.archive.last_seen(wanted)
+        stored = self.archive.last_seen(wanted) if self.archive is not None else {}
         for key, link in wanted.items():
             seen = stored.get(key)
             if seen is not None and (link.newest is None or link.newest <= seen):

@@ -1,0 +1,1 @@
+"""Running Akhbar unattended: the run lock, database backups, progress lines and the run history."""

@@ -1,0 +1,66 @@
+"""The end-of-run summary table: per site requests, new, updated, duplicates, dropped and why, errors, time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crawler.cli.table import render_table
+
+SUMMARY_COLUMNS = [
+    ("site", "site"),
+    ("requests", "requests"),
+    ("stored", "new"),
+    ("updated", "updated"),
+    ("duplicates", "dupes"),
+    ("errors", "errors"),
+    ("time", "time"),
+    ("status", "status"),
+    ("dropped", "dropped (why)"),
+]
+"""Dropped comes last: its reasons make it the widest, most variable column."""
+COUNTS = ("requests", "stored", "updated", "duplicates", "errors")
+
+
+def dropped_cell(figures: Mapping[str, Any]) -> str:
+    """``4 (too_short 3, no_title 1)``: the site's drops with their reasons, most frequent first."""
+    total = int(figures.get("dropped", 0) or 0)
+    detail = figures.get("detail", {}) or {}
+    reasons = {k.removeprefix("dropped/"): int(v) for k, v in detail.items() if k.startswith("dropped/") and v}
+    extraction = int(detail.get("extraction_failed", 0) or 0)
+    if extraction:
+        reasons["extraction_failed"] = reasons.get("extraction_failed", 0) + extraction
+        total += extraction
+    if not reasons:
+        return str(total)
+    ordered = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    return f"{total} (" + ", ".join(f"{reason} {count}" for reason, count in ordered) + ")"
+
+
+def time_cell(seconds: Any) -> str:
+    """``42s`` or ``3m05s``; empty when unknown."""
+    if seconds is None:
+        return ""
+    whole = round(float(seconds))
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+
+
+def summary_rows(sites: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per site from ``per_site_figures`` output."""
+    rows: list[dict[str, Any]] = []
+    for site, figures in sorted(sites.items()):
+        row: dict[str, Any] = {"site": site, "status": figures.get("status", "ok")}
+        for key in COUNTS:
+            row[key] = int(figures.get(key, 0) or 0)
+        queued = int((figures.get("detail") or {}).get("queued", 0) or 0)
+        if queued:  # a process of a distributed crawl: its articles are stored by `akhbar ingest`
+            row["stored"] = f"{row['stored']} ({queued} queued)"
+        row["dropped"] = dropped_cell(figures)
+        row["time"] = time_cell((figures.get("detail") or {}).get("seconds"))
+        rows.append(row)
+    return rows
+
+
+def render_summary(sites: Mapping[str, Mapping[str, Any]]) -> str:
+    """The summary table ``akhbar run`` prints at the end."""
+    return render_table(summary_rows(sites), SUMMARY_COLUMNS)

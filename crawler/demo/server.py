@@ -228,18 +228,19 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence the default access log on stderr; requests are recorded in ``DemoServer.requests``."""
 
 
-class _SiteServer(ThreadingHTTPServer):
+class LoopbackServer(ThreadingHTTPServer):
+    """A threaded test server that drops its idle keep-alive connections when it stops (so that a held-open
+    connection never outlives it) and stays quiet when a client hangs up. The demo sites and the tests' own
+    sites are built on it."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], site: DemoSite,
-                 record: Callable[[RequestRecord], None]) -> None:
-        self.site = site
-        self.record = record
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -264,6 +265,14 @@ class _SiteServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
+
+
+class _SiteServer(LoopbackServer):
+    def __init__(self, address: tuple[str, int], site: DemoSite,
+                 record: Callable[[RequestRecord], None]) -> None:  # fmt: skip
+        self.site = site
+        self.record = record
+        super().__init__(address, _Handler)
 
 
 class DemoServer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -35,6 +35,7 @@ from crawler import __version__
 from crawler.discovery import (
     DiscoveredLink,
     DiscoveryError,
+    SourceResult,
     feed_links,
     parse_feed,
     parse_sitemap,
@@ -182,28 +183,15 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        if response.status == 304:
-            self.crawler.stats.inc_value(f"akhbar/site/{site.id}/not_modified")
-            return
-        try:
-            result = parse_feed(response.body, response.url)
-        except DiscoveryError as exc:
-            self._source_failed(site, response, "feed", str(exc))
-            return
-        self._source_ok(site, response, "feed", len(result.links))
-        yield from self._article_requests(site, result.links, response.url)
+        result = self._read_source(site, response, "feed", parse_feed)
+        if result is not None:
+            yield from self._article_requests(site, result.links, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        if response.status == 304:
-            self.crawler.stats.inc_value(f"akhbar/site/{site.id}/not_modified")
+        result = self._read_source(site, response, "sitemap", parse_sitemap)
+        if result is None:
             return
-        try:
-            result = parse_sitemap(response.body, response.url)
-        except DiscoveryError as exc:
-            self._source_failed(site, response, "sitemap", str(exc))
-            return
-        self._source_ok(site, response, "sitemap", len(result.links) + len(result.children))
         for child in result.children:
             if not same_site(child.url, site.allowed_hosts):
                 continue
@@ -211,6 +199,21 @@ class NewsSpider(scrapy.Spider):
                 continue
             yield self._source_request(child.url, site, "sitemap")
         yield from self._article_requests(site, result.links, response.url)
+
+    def _read_source(
+        self, site: Site, response: Response, kind: str, parse: Callable[[bytes, str], SourceResult]
+    ) -> SourceResult | None:
+        """The parsed feed or sitemap, or None when it did not change (304) or cannot be read (counted, logged)."""
+        if response.status == 304:
+            self.crawler.stats.inc_value(f"akhbar/site/{site.id}/not_modified")
+            return None
+        try:
+            result = parse(response.body, response.url)
+        except DiscoveryError as exc:
+            self._source_failed(site, response, kind, str(exc))
+            return None
+        self._source_ok(site, response, kind, len(result.links) + len(result.children))
+        return result
 
     def _source_ok(self, site: Site, response: Response, kind: str, count: int) -> None:
         stats = self.crawler.stats

@@ -11,11 +11,8 @@ Per-path behaviour: ``site.script(path, Reply(...), ...)`` queues replies served
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
-import socket
-import sys
 import threading
 import time
 from collections import deque
@@ -24,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from crawler.demo.server import LoopbackServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 LAST_MODIFIED = NOW - timedelta(days=1)
@@ -355,38 +354,10 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: requests are recorded in ``TestSite.hits``."""
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
+class _Server(LoopbackServer):
     def __init__(self, address: tuple[str, int], site: TestSite) -> None:
         self.site = site
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def drop_connections(self) -> None:
-        with self._open_lock:
-            connections = list(self._open)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
 
 
 @dataclass

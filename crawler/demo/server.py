@@ -196,23 +196,21 @@ class _Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             decoded = ""
         resource = site.resource(decoded) if decoded.startswith("/") else None
-        if resource is None:
-            status = 404
-            self._send(404, b"<!doctype html><title>404</title><h1>404 Not Found</h1>\n",
-                       "text/html; charset=utf-8", {}, head)
-        else:
-            extra = {"ETag": resource.etag,
-                     "Last-Modified": format_datetime(resource.last_modified, usegmt=True)}
-            if _not_modified(self.headers, resource):
-                status = 304
-                self.send_response(304)
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-            else:
-                status = 200
-                self._send(200, resource.body, resource.content_type, extra, head)
+        status = 404 if resource is None else 304 if _not_modified(self.headers, resource) else 200
+        # Recorded before answering, so that a client that has its answer always finds its request counted.
         self.server.record(RequestRecord(site.id, self.command, self.path, status, dict(self.headers.items())))
+        if resource is None:
+            self._send(404, b"<!doctype html><title>404</title><h1>404 Not Found</h1>\n",
+                       "text/html; charset=utf-8", {}, head)  # fmt: skip
+            return
+        extra = {"ETag": resource.etag, "Last-Modified": format_datetime(resource.last_modified, usegmt=True)}
+        if status == 304:
+            self.send_response(304)
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+        else:
+            self._send(200, resource.body, resource.content_type, extra, head)
 
     def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str], head: bool) -> None:
         self.send_response(status)

@@ -7,6 +7,7 @@ has not stored yet, or whose feed or sitemap date says they changed since they w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -43,8 +44,8 @@ from crawler.discovery import (
 )
 from crawler.discovery.urlkind import is_article_url
 from crawler.distributed.archive_view import crawl_archive, may_write
-from crawler.extraction import extract
 from crawler.extraction.model import ExtractionError
+from crawler.extraction.pool import ExtractionPool, default_workers
 from crawler.items import Article
 from crawler.middlewares.blocked import SiteBlocked
 from crawler.pipelines.store import per_site_figures
@@ -105,6 +106,7 @@ class NewsSpider(scrapy.Spider):
         self.archive: Archive | None = None
         self.write_validators = True
         self.since: datetime | None = None
+        self.extraction = ExtractionPool(0)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -129,6 +131,8 @@ class NewsSpider(scrapy.Spider):
         spider.sites = spider.registry.select(settings.getlist("AKHBAR_SITE_IDS"))
         days = settings.getfloat("AKHBAR_SINCE_DAYS", 3)
         spider.since = datetime.now(UTC) - timedelta(days=days) if days > 0 else None
+        workers = settings.getint("AKHBAR_EXTRACT_WORKERS", -1)
+        spider.extraction = ExtractionPool(default_workers() if workers < 0 else workers)
         spider.archive = crawl_archive(settings)
         spider.write_validators = may_write(settings)
         return spider
@@ -276,7 +280,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ----------------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Article]:
         site = self._site(response)
         stats = self.crawler.stats
         assert stats is not None
@@ -285,7 +289,7 @@ class NewsSpider(scrapy.Spider):
         if "charset=" in header.lower():
             charset = header.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
         try:
-            page = extract(response.body, response.url, site=site, header_charset=charset)
+            page = await asyncio.wrap_future(self.extraction.submit(response.body, response.url, site, charset))
         except ExtractionError as exc:
             stats.inc_value(f"akhbar/site/{site.id}/extraction_failed")
             stats.inc_value("akhbar/dropped/extraction_failed")
@@ -344,6 +348,7 @@ class NewsSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         """Name, in the log, every site whose run went wrong, so that a blocked site never reads as a quiet one."""
+        self.extraction.close()
         stats = self.crawler.stats
         if stats is None:
             return

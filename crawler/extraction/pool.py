@@ -1,0 +1,52 @@
+"""Extraction in worker processes, so that parsing pages uses every core while Scrapy's reactor keeps fetching.
+
+Extraction is CPU-bound Python (lxml, trafilatura, the Arabic layers) and would otherwise run on the one thread
+that also drives the downloads and the pipelines. ``ExtractionPool`` hands each page to a process pool and
+returns a ``concurrent.futures.Future``; with ``workers=0`` it extracts in the calling process instead (the
+same code, the same result), which is what small crawls and machines with one core want.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from crawler.extraction.core import extract
+from crawler.extraction.model import Extracted
+from crawler.registry import Site
+
+
+def default_workers() -> int:
+    """One worker per core beyond the first, which the crawl process itself keeps busy; at most four."""
+    return max(0, min(4, (os.cpu_count() or 1) - 1)) if (os.cpu_count() or 1) > 1 else 0
+
+
+def _extract(html: bytes, url: str, site: Site | None, header_charset: str | None) -> Extracted:
+    return extract(html, url, site=site, header_charset=header_charset)
+
+
+class ExtractionPool:
+    """A process pool for ``extract``, started on first use so that a run with nothing to extract pays nothing."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def submit(self, html: bytes, url: str, site: Site | None, header_charset: str | None) -> Future[Extracted]:
+        if self.workers <= 0:
+            future: Future[Extracted] = Future()
+            try:
+                future.set_result(_extract(html, url, site, header_charset))
+            except Exception as exc:  # delivered to the caller through the future, as the pool does
+                future.set_exception(exc)
+            return future
+        if self._executor is None:
+            # spawn, not fork: the crawl process runs a reactor and threads that a fork would copy half-way.
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor.submit(_extract, html, url, site, header_charset)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

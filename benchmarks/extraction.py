@@ -262,9 +262,9 @@ def run(write: bool) -> str:
         "",
         "Notes: newspaper4k runs with its `nlp` extra (nltk), which its Arabic text processing needs; on the "
         "largest Arabic pages that processing takes seconds to over a minute a page, so a page taking more "
-        f"than {SLOW_SECONDS:.0f} s is timed once. readability-lxml extracts no date, author or agency at all. The project fixtures "
-        "were written for this project (in the markup styles of the sites it has selectors for), so the "
-        "corpus-only table is the fairer comparison.",
+        f"than {SLOW_SECONDS:.0f} s is timed once. readability-lxml extracts no date, author or agency at all. "
+        "The project fixtures were written for this project (in the markup styles of the sites it has "
+        "selectors for), so the corpus-only table is the fairer comparison.",
         "",
     ]
 

@@ -34,9 +34,14 @@ unit: install  ## the test suite alone
 
 test: lint typecheck unit  ## ruff, mypy and the test suite
 
-bench: install  ## every benchmark; rewrites docs/benchmarks.md
+bench: install  ## every benchmark (about 30 minutes on 2 cores); rewrites docs/benchmarks.md
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/dedupe.py --articles 100000
+	$(BIN)/python -m benchmarks.export
+	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/crawl.py --scaling 1000,5000,20000
+	$(BIN)/python benchmarks/profile_crawl.py
 
 browse: install  ## browse the archive in Datasette, with full-text search and facets configured
 	$(BIN)/datasette serve "$${AKHBAR_DB:-data/akhbar.db}" --metadata datasette.json

@@ -8,9 +8,13 @@ the file's mtime, and the ETag and Last-Modified that ``akhbar serve`` derives f
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+LOCK_FILE = ".akhbar-export.lock"
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -34,3 +38,26 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             os.unlink(tmp)
         raise
     return True
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Delete the temporary files a killed export left behind (``.<name>.*.tmp``); call only under the lock."""
+    removed = 0
+    for stale in out_dir.rglob(".*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+            removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def export_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir`` for one export: a second export waits for the first to finish, so
+    neither can mistake the other's temporary files for stale ones."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

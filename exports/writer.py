@@ -33,7 +33,7 @@ from exports.archive import (
 from exports.dates import FALLBACK_DATE
 from exports.entries import Entry, EntryContext, build_entry, site_credit
 from exports.feeds import ATOM_FILE, FEED_FILES, INDEX_HTML, INDEX_OPML, JSON_FILE, RSS_FILE, FeedSpec
-from exports.files import write_if_changed
+from exports.files import export_lock, remove_stale_temporaries, write_if_changed
 from exports.html import plain_text
 from exports.index_page import render_index
 from exports.jsonfeed import render_json
@@ -191,8 +191,27 @@ def export_feeds(
 
     ``base_url`` is the public URL ``out_dir`` is served under (default ``http://127.0.0.1:8080/``);
     ``limit`` the number of entries per feed; ``summary_only`` leaves article bodies out of every feed;
-    ``hub_url`` a WebSub hub to link from every feed and to ping with the feeds that changed.
+    ``hub_url`` a WebSub hub to link from every feed and to ping with the feeds that changed. One export at a
+    time writes a directory; it first clears what a killed export left half-written.
     """
+    out = Path(out_dir)
+    with export_lock(out):
+        remove_stale_temporaries(out)
+        return _export_feeds(
+            db_path, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url
+        )
+
+
+def _export_feeds(
+    db_path: str | Path,
+    out_dir: str | Path,
+    *,
+    base_url: str | None = None,
+    limit: int = 100,
+    summary_only: bool = False,
+    hub_url: str | None = None,
+) -> ExportReport:
+    """The export itself, under the directory lock (see ``export_feeds``)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     base = normalize_base_url(base_url)

@@ -4,6 +4,7 @@ expected values written beside the demo fixtures (tests/fixtures/demo/<site>.jso
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -11,8 +12,9 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import feedparser
 import pytest
@@ -21,6 +23,16 @@ from crawler.demo.server import DemoServer
 from crawler.text.urls import canonicalize
 
 FIXTURES = Path(__file__).parent / "fixtures" / "demo"
+EXPORT_BASE = "http://127.0.0.1:8080/"  # akhbar export's default --base-url
+
+
+def load_feed_rules() -> ModuleType:
+    """The W3C Feed Validation Service's rules as mirrored by the feed tests (tests/exports/feedrules.py)."""
+    spec = importlib.util.spec_from_file_location("feedrules", Path(__file__).parent / "exports" / "feedrules.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
 
 
@@ -174,3 +186,16 @@ def test_a_second_run_fetches_no_article_and_stores_nothing_new(demo: DemoRun, t
     assert len(second) < demo.requests_first_run / 2
     runs = demo.rows("SELECT id, status FROM runs ORDER BY id")
     assert [r["status"] for r in runs] == ["finished", "finished"]
+
+
+def test_every_feed_of_the_demo_run_passes_the_validator_rules(demo: DemoRun) -> None:
+    rules = load_feed_rules()
+    checks = {"rss.xml": rules.check_rss, "atom.xml": rules.check_atom, "feed.json": rules.check_json}
+    checked = 0
+    for path in sorted(demo.out.rglob("*")):
+        if path.name in checks:
+            url = EXPORT_BASE + quote(path.relative_to(demo.out).as_posix())
+            assert checks[path.name](path.read_bytes(), url) == [], path
+            checked += 1
+    # all/, three sites, and every category and agency of the demo, each in three formats
+    assert checked >= 3 * (1 + 3 + 3)

@@ -48,6 +48,7 @@ from crawler.extraction.model import ExtractionError
 from crawler.extraction.pool import ExtractionPool, default_workers
 from crawler.items import Article
 from crawler.middlewares.blocked import SiteBlocked
+from crawler.pipelines.dedupe import BoundedSet
 from crawler.pipelines.store import per_site_figures
 from crawler.registry import Registry, Site, load_registry
 from crawler.storage.archive import Archive
@@ -107,6 +108,7 @@ class NewsSpider(scrapy.Spider):
         self.write_validators = True
         self.since: datetime | None = None
         self.extraction = ExtractionPool(0)
+        self.requested = BoundedSet(200_000)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -268,6 +270,9 @@ class NewsSpider(scrapy.Spider):
             seen = stored.get(key)
             if seen is not None and (link.newest is None or link.newest <= seen):
                 stats.inc_value(f"akhbar/site/{site.id}/skipped/known")
+                continue
+            if not self.requested.add(key):  # listed by a feed and a sitemap both: one article, one request
+                stats.inc_value(f"akhbar/site/{site.id}/skipped/listed_twice")
                 continue
             stats.inc_value(f"akhbar/site/{site.id}/articles_found")
             yield self._request(

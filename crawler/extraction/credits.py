@@ -181,7 +181,7 @@ def closing_credit(last: str, extra_names: tuple[str, ...] = ()) -> tuple[list[s
 
 def is_photo_credit(text: str) -> bool:
     """A caption credit such as "الصورة: رويترز" or "(AFP)/Getty" (not an article credit)."""
-    return bool(_PHOTO.search(text)) and len(text) < 200
+    return len(text) < 200 and bool(_PHOTO.search(text))
 
 
 def repeated_attributions(paragraphs: list[str], minimum: int = 2) -> list[str]:

@@ -18,13 +18,16 @@ _STOPWORDS = {
     "pt": {"o", "a", "de", "que", "e", "do", "da", "em", "um", "para", "com", "não", "os", "uma", "no"},
 }
 _WORD = re.compile(r"[^\W\d_]+")
+# Runs of letters: one match a word instead of one a letter.
+_ARABIC_RUN = re.compile(ARABIC_LETTER.pattern + "+")
+_LATIN_RUN = re.compile(LATIN_LETTER.pattern + "+")
 
 
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """``ar`` when Arabic letters make up a third or more of the letters; else the best stop-word match."""
     sample = text[:20000]
-    arabic = len(ARABIC_LETTER.findall(sample))
-    latin = len(LATIN_LETTER.findall(sample))
+    arabic = sum(map(len, _ARABIC_RUN.findall(sample)))
+    latin = sum(map(len, _LATIN_RUN.findall(sample)))
     declared_primary = (declared or "").split("-")[0].split("_")[0].lower() or None
     if arabic + latin == 0:
         return declared_primary

@@ -25,6 +25,8 @@ _FOLD = str.maketrans(
         **{chr(0x06F0 + i): str(i) for i in range(10)},
     }
 )
+_FOLD_PAIRS = tuple((chr(old), new or "") for old, new in _FOLD.items())
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() or "_", so this drops exactly the non-alphanumerics
 _DIGITS = str.maketrans(
     {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
 )
@@ -38,13 +40,16 @@ def clean(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def fold(text: str, *, keep_case: bool = False) -> str:
     """Matching key: clean text with harakat, tatweel, alef/ya variants and digit scripts folded, lower-cased
     unless ``keep_case`` (Latin acronyms such as "AP" must not match the word "ap")."""
-    text = _DIACRITICS.sub("", clean(text)).translate(_FOLD)
+    text = _DIACRITICS.sub("", clean(text))
+    for old, new in _FOLD_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
     return text if keep_case else text.casefold()
 
 
@@ -55,4 +60,4 @@ def ascii_digits(text: str) -> str:
 
 def alnum_key(text: str) -> str:
     """Letters and digits only (folded): compares headlines that differ in quotes and punctuation."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NOT_ALNUM.sub("", fold(text))

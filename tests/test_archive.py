@@ -156,3 +156,15 @@ def test_search_filters_and_bad_syntax(archive: Archive) -> None:
         search(archive.conn, 'أستانة AND "')
     with pytest.raises(SearchError, match="no words"):
         search(archive.conn, "؟!")
+
+
+def test_signatures_of_another_minhash_scheme_are_rebuilt(archive: Archive) -> None:
+    archive.store([article("alpha", "/news/1", "\n".join(WIRE))])
+    # As an archive written by an earlier scheme looks: stale signatures, and a record saying so.
+    archive.conn.execute("UPDATE minhashes SET signature = zeroblob(length(signature))")
+    archive.conn.execute("UPDATE archive_meta SET value = 'sha1/legacy' WHERE key = 'minhash_scheme'")
+    assert archive.ensure_minhash_scheme() == 1
+    assert archive.ensure_minhash_scheme() == 0  # recorded: nothing to do the second time
+    copy = "\n".join(p.replace("أ", "ا") for p in WIRE)
+    first_story = rows(archive.db, "SELECT story_id FROM articles")[0][0]
+    assert archive.store([article("beta", "/n/1", copy)])[0].story_id == first_story

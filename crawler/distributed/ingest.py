@@ -95,6 +95,7 @@ class Ingestor:
         self._stages: list[Callable[[Article], Article]] = []
         self._stopping = False
         archive.sync_sites(list(registry))
+        archive.ensure_minhash_scheme()
 
     def stop(self) -> None:
         """Finish the batch in hand, record the run and return from ``run`` (safe from a signal handler)."""

@@ -107,6 +107,8 @@ class StorePipeline:
         registry = load_registry(self.sites_file)
         sites = registry.select(self.site_ids)
         self.archive.sync_sites(sites)
+        if rebuilt := self.archive.ensure_minhash_scheme():
+            logger.warning("rebuilt %d story signatures made with an older MinHash scheme", rebuilt)
         for run_id in self.archive.recover_interrupted_runs():
             logger.warning("run %s did not finish; its feeds and sitemaps will be read in full again", run_id)
         self.run_id = self.archive.start_run([s.id for s in sites])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import numpy as np
 import sqlite_utils
 
 from crawler.items import Article
@@ -233,12 +234,7 @@ class Archive:
                 (story_id,) = self.conn.execute(
                     "SELECT story_id FROM articles WHERE id = ?", (match[0],)
                 ).fetchone()
-            self.conn.execute(
-                "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, minhash.to_blob(sig))
-            )
-            self.conn.executemany(
-                "INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", [(k, article_id) for k in keys]
-            )
+            self._save_signature(article_id, sig, keys)
         if story_id is None:
             cursor = self.conn.execute(
                 "INSERT INTO stories (first_article_id, first_site, first_published, agencies, article_count,"
@@ -267,6 +263,45 @@ class Archive:
             "UPDATE stories SET first_article_id = ?, first_site = ?, first_published = ?, agencies = ?,"
             " article_count = ? WHERE id = ?",
             (first[0], first[1], first[2], json.dumps(agencies), len(rows), story_id),
+        )
+
+    def ensure_minhash_scheme(self, batch: int = 500) -> int:
+        """Recompute every stored signature when they were made with another MinHash scheme; returns how many.
+
+        Run by the archive's writer (the store pipeline, ``akhbar ingest``) when it opens the archive.
+        """
+        row = self.conn.execute("SELECT value FROM archive_meta WHERE key = 'minhash_scheme'").fetchone()
+        if row is not None and row[0] == minhash.SCHEME:
+            return 0
+        rebuilt = 0
+        with self.transaction():
+            self.conn.execute("DELETE FROM lsh_bands")
+            self.conn.execute("DELETE FROM minhashes")
+            last = 0
+            while True:
+                rows = self.conn.execute(
+                    "SELECT id, body FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                ).fetchall()
+                if not rows:
+                    break
+                for article_id, body in rows:
+                    sig = minhash.signature(body)
+                    if sig is not None:
+                        self._save_signature(article_id, sig)
+                        rebuilt += 1
+                last = rows[-1][0]
+            self.conn.execute(
+                "INSERT OR REPLACE INTO archive_meta (key, value) VALUES ('minhash_scheme', ?)", (minhash.SCHEME,)
+            )
+        return rebuilt
+
+    def _save_signature(self, article_id: int, sig: np.ndarray, keys: list[int] | None = None) -> None:
+        keys = minhash.band_keys(sig) if keys is None else keys
+        self.conn.execute(
+            "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, minhash.to_blob(sig))
+        )
+        self.conn.executemany(
+            "INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)", [(k, article_id) for k in keys]
         )
 
     # -- conditional GET ---------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ SHINGLE = 2
 # make a pair at similarity 0.3 a candidate with probability 0.95, at 0.1 with 0.27.
 THRESHOLD = 0.3
 _SEED = 1
+SCHEME = f"crc32/affine32/perm{NUM_PERM}/bands{BANDS}x{ROWS}/shingle{SHINGLE}/seed{_SEED}"
+"""Names everything a stored signature depends on; change any of it and stored signatures are rebuilt."""
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
 _PERMUTATIONS = _TEMPLATE.permutations
 _SCHEME = _TEMPLATE.scheme

@@ -143,8 +143,31 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def m002_archive_meta(conn: sqlite3.Connection) -> None:
+    """Record how the stored MinHash signatures were computed, so that a change of scheme can rebuild them.
+
+    Signatures from different schemes never match: an archive whose scheme is not the code's gets its signatures
+    recomputed from the bodies (``Archive.ensure_minhash_scheme``). Archives created before this migration have
+    no record, and are rebuilt once if they hold any signature.
+    """
+    conn.executescript(
+        """
+        CREATE TABLE archive_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+    has_signatures = conn.execute("SELECT EXISTS (SELECT 1 FROM minhashes)").fetchone()[0]
+    conn.execute(
+        "INSERT INTO archive_meta (key, value) VALUES ('minhash_scheme', ?)",
+        ("unknown" if has_signatures else "crc32/affine32/perm64/bands32x2/shingle2/seed1",),
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
+    ("002_archive_meta", m002_archive_meta),
 ]
 
 

@@ -260,9 +260,11 @@ def run(write: bool) -> str:
         "back in front, since it moves the dateline out of the text rather than losing it. Dates are compared "
         "as days; an expected author that is the site or an agency counts as right when no person is reported.",
         "",
-        "Notes: newspaper4k runs with its `nlp` extra (nltk), which its Arabic text processing needs; on the "
-        "largest Arabic pages that processing takes seconds to over a minute a page, so a page taking more "
-        f"than {SLOW_SECONDS:.0f} s is timed once. readability-lxml extracts no date, author or agency at all. "
+        "Notes: newspaper4k runs with its `nlp` extra (nltk), which its Arabic text processing needs. On some "
+        "Arabic pages it then spends seconds to over a minute a page mostly waiting rather than computing (a "
+        "whole run of this benchmark uses about 16 s of CPU but takes minutes; on a machine without internet "
+        "nltk's look-ups wait), so its times measure that wait, and a page taking more than "
+        f"{SLOW_SECONDS:.0f} s is timed once. readability-lxml extracts no date, author or agency at all. "
         "The project fixtures were written for this project (in the markup styles of the sites it has "
         "selectors for), so the corpus-only table is the fairer comparison.",
         "",

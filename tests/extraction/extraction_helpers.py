@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from crawler.extraction.credits import agencies_in
-from crawler.registry import Registry, Site, parse_registry
+from crawler.registry import DEFAULT_REGISTRY, Registry, Site, load_registry
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
-SITES_FILE = PAGES / "sites.toml"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
@@ -34,7 +33,8 @@ class Fixture:
 
 
 def fixture_registry() -> Registry:
-    return parse_registry(SITES_FILE.read_text(encoding="utf-8"), SITES_FILE)
+    """The product's registry: fixture pages are extracted with the selectors the crawl uses."""
+    return load_registry(DEFAULT_REGISTRY)
 
 
 def load_fixtures() -> list[Fixture]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from crawler.cli.extract import date_command, extract_command
 
-from .extraction_helpers import PAGES, SITES_FILE
+from .extraction_helpers import PAGES
 
 YOUM7 = PAGES / "youm7-budget.html"
 CNN = PAGES / "011.html"
@@ -21,7 +21,7 @@ CNN = PAGES / "011.html"
 
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("AKHBAR_SITES", str(SITES_FILE))
+    monkeypatch.delenv("AKHBAR_SITES", raising=False)  # --site reads the bundled registry
     return CliRunner()
 
 

@@ -194,24 +194,6 @@ def export_feeds(
     ``hub_url`` a WebSub hub to link from every feed and to ping with the feeds that changed. One export at a
     time writes a directory; it first clears what a killed export left half-written.
     """
-    out = Path(out_dir)
-    with export_lock(out):
-        remove_stale_temporaries(out)
-        return _export_feeds(
-            db_path, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url
-        )
-
-
-def _export_feeds(
-    db_path: str | Path,
-    out_dir: str | Path,
-    *,
-    base_url: str | None = None,
-    limit: int = 100,
-    summary_only: bool = False,
-    hub_url: str | None = None,
-) -> ExportReport:
-    """The export itself, under the directory lock (see ``export_feeds``)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     base = normalize_base_url(base_url)
@@ -219,47 +201,49 @@ def _export_feeds(
     if hub_url and hub is None:
         raise ValueError(f"hub URL {hub_url!r} is not an absolute http(s) URL")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    report = ExportReport(out_dir=out)
-    state_path = out / STATE_FILE
-    previous = _load_state(state_path)
-    state: dict[str, str] = {}
-    specs: list[FeedSpec] = []
-    updated = FALLBACK_DATE
-    conn = open_archive(db_path)
-    try:
-        conn.execute("BEGIN")  # one snapshot of the archive for the whole export, while a crawl may write
-        selection = select_feeds(conn, limit)
-        entries_of = _Entries(conn, selection.sites, EntryContext(base, summary_only))
-        for spec, ids in plan_feeds(selection, base, hub):
-            entries = entries_of.get(ids, combined=spec.kind == "all")
-            specs.append(spec)
-            report.feeds.append(spec.relpath)
-            report.entries += len(entries)
-            updated = max(updated, newest(entries))
-            directory = _inside(out, spec.relpath)
-            fingerprint = _fingerprint(spec, entries)
-            state[spec.relpath] = fingerprint
-            if previous.get(spec.relpath) == fingerprint and all((directory / n).is_file() for n in FEED_FILES):
-                report.feeds_unchanged += 1
-                continue
-            written = sum(write_if_changed(directory / name, render(spec, entries)) for name, render in RENDERERS)
-            report.files_written += written
-            if written:
-                report.feeds_written += 1
-                report.changed.append(spec.relpath)
-            else:
-                report.feeds_unchanged += 1
-    finally:
-        conn.rollback()
-        conn.close()
-    report.files_written += write_if_changed(out / INDEX_OPML, render_opml(specs, updated, base))
-    report.files_written += write_if_changed(out / INDEX_HTML, render_index(specs, base))
-    state_bytes = json.dumps({"version": FORMAT_VERSION, "base_url": base, "feeds": state}, indent=1, sort_keys=True)
-    write_if_changed(state_path, state_bytes.encode("utf-8"))
-    if hub and report.changed:
-        urls = [spec.url(name) for spec in specs if spec.relpath in report.changed for name in FEED_FILES]
-        report.ping_errors = ping_hub(hub, urls)
-        report.pinged = len(urls) - len(report.ping_errors)
-    return report
-
+    with export_lock(out):  # creates ``out``
+        remove_stale_temporaries(out)
+        report = ExportReport(out_dir=out)
+        state_path = out / STATE_FILE
+        previous = _load_state(state_path)
+        state: dict[str, str] = {}
+        specs: list[FeedSpec] = []
+        updated = FALLBACK_DATE
+        conn = open_archive(db_path)
+        try:
+            conn.execute("BEGIN")  # one snapshot of the archive for the whole export, while a crawl may write
+            selection = select_feeds(conn, limit)
+            entries_of = _Entries(conn, selection.sites, EntryContext(base, summary_only))
+            for spec, ids in plan_feeds(selection, base, hub):
+                entries = entries_of.get(ids, combined=spec.kind == "all")
+                specs.append(spec)
+                report.feeds.append(spec.relpath)
+                report.entries += len(entries)
+                updated = max(updated, newest(entries))
+                directory = _inside(out, spec.relpath)
+                fingerprint = _fingerprint(spec, entries)
+                state[spec.relpath] = fingerprint
+                if previous.get(spec.relpath) == fingerprint and all((directory / n).is_file() for n in FEED_FILES):
+                    report.feeds_unchanged += 1
+                    continue
+                written = sum(write_if_changed(directory / name, render(spec, entries)) for name, render in RENDERERS)
+                report.files_written += written
+                if written:
+                    report.feeds_written += 1
+                    report.changed.append(spec.relpath)
+                else:
+                    report.feeds_unchanged += 1
+        finally:
+            conn.rollback()
+            conn.close()
+        report.files_written += write_if_changed(out / INDEX_OPML, render_opml(specs, updated, base))
+        report.files_written += write_if_changed(out / INDEX_HTML, render_index(specs, base))
+        state_bytes = json.dumps(
+            {"version": FORMAT_VERSION, "base_url": base, "feeds": state}, indent=1, sort_keys=True
+        )
+        write_if_changed(state_path, state_bytes.encode("utf-8"))
+        if hub and report.changed:
+            urls = [spec.url(name) for spec in specs if spec.relpath in report.changed for name in FEED_FILES]
+            report.ping_errors = ping_hub(hub, urls)
+            report.pinged = len(urls) - len(report.ping_errors)
+        return report

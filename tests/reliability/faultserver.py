@@ -10,8 +10,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
+
+from crawler.demo.server import LoopbackServer
 
 PARAGRAPHS = [
     "أعلنت وزارة الصحة في بيان رسمي، اليوم الثلاثاء، عن إطلاق حملة وطنية للتطعيم تستهدف الأطفال دون سن الخامسة في "
@@ -99,9 +101,7 @@ class FaultServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+        self.httpd = LoopbackServer((host, 0), Handler)
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -115,6 +115,7 @@ class FaultServer:
 
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
+        self.httpd.drop_connections()
         self.httpd.server_close()
 
     def requests_for(self, path: str) -> list[Hit]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.storage.fingerprint import Fingerprint
 
 
 @dataclass
@@ -54,6 +57,12 @@ class Article:
     """The ``lastmod`` / ``updated`` the feed or sitemap gave, used by incremental runs."""
     content_hash: str | None = None
     """Hash of the normalized body words, set by the normalize pipeline."""
+    fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
+    """Hash, search text and MinHash of this title and body, computed beside extraction so that the crawl
+    process does not; handed to the archive and cleared by the store pipeline. Not part of ``to_dict``."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every field but ``fingerprint`` (derived data, recomputed by whoever stores the article)."""
+        data = asdict(replace(self, fingerprint=None))
+        del data["fingerprint"]
+        return data

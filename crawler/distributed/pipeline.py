@@ -55,6 +55,7 @@ class RedisItemQueuePipeline:
 
     def process_item(self, item: Article) -> Article:
         self.queue.push(item)
+        item.fingerprint = None  # not queued (``akhbar ingest`` recomputes it): not passed on to exporters either
         self.stats.inc_value(f"akhbar/site/{item.site}/queued")
         self.stats.inc_value("akhbar/articles/queued")
         return item

@@ -20,7 +20,7 @@ def encode_article(article: Article) -> str:
 def decode_article(data: bytes | str) -> Article:
     """The inverse of ``encode_article``; unknown fields (from a newer crawler) are ignored."""
     values = json.loads(data)
-    known = set(Article.__dataclass_fields__)
+    known = set(Article.__dataclass_fields__) - {"fingerprint"}  # derived data is never taken from outside
     return Article(**{k: v for k, v in values.items() if k in known})
 
 

@@ -4,6 +4,10 @@ Extraction is CPU-bound Python (lxml, trafilatura, the Arabic layers) and would 
 that also drives the downloads and the pipelines. ``ExtractionPool`` hands each page to a process pool and
 returns a ``concurrent.futures.Future``; with ``workers=0`` it extracts in the calling process instead (the
 same code, the same result), which is what small crawls and machines with one core want.
+
+With ``fingerprint=True`` the worker also fingerprints the text (``crawler.storage.fingerprint``: content hash,
+search text, MinHash) as the normalize pipeline will clean it, so that the crawl process, which also drives the
+downloads and writes the archive, only checks and stores it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from crawler.extraction.core import extract
 from crawler.extraction.model import Extracted
 from crawler.registry import Site
+from crawler.storage.fingerprint import Fingerprint, fingerprint
+from crawler.text.arabic import clean_display_line, clean_display_text
+
+Page = tuple[Extracted, Fingerprint | None]
+"""What a worker returns: the extracted page, and its fingerprint when one was asked for."""
 
 
 def default_workers() -> int:
@@ -22,29 +31,35 @@ def default_workers() -> int:
     return max(0, min(4, (os.cpu_count() or 1) - 1)) if (os.cpu_count() or 1) > 1 else 0
 
 
-def _extract(html: bytes, url: str, site: Site | None, header_charset: str | None) -> Extracted:
-    return extract(html, url, site=site, header_charset=header_charset)
+def _extract(html: bytes, url: str, site: Site | None, header_charset: str | None, with_fingerprint: bool) -> Page:
+    page = extract(html, url, site=site, header_charset=header_charset)
+    if not with_fingerprint:
+        return page, None
+    body = clean_display_text(page.body) or ""
+    # The usual case: cleaning changed nothing; the same object is then pickled once for both.
+    return page, fingerprint(clean_display_line(page.title), page.body if body == page.body else body)
 
 
 class ExtractionPool:
     """A process pool for ``extract``, started on first use so that a run with nothing to extract pays nothing."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, fingerprint: bool = False) -> None:
         self.workers = workers
+        self.fingerprint = fingerprint
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, html: bytes, url: str, site: Site | None, header_charset: str | None) -> Future[Extracted]:
+    def submit(self, html: bytes, url: str, site: Site | None, header_charset: str | None) -> Future[Page]:
         if self.workers <= 0:
-            future: Future[Extracted] = Future()
+            future: Future[Page] = Future()
             try:
-                future.set_result(_extract(html, url, site, header_charset))
+                future.set_result(_extract(html, url, site, header_charset, self.fingerprint))
             except Exception as exc:  # delivered to the caller through the future, as the pool does
                 future.set_exception(exc)
             return future
         if self._executor is None:
             # spawn, not fork: the crawl process runs a reactor and threads that a fork would copy half-way.
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        return self._executor.submit(_extract, html, url, site, header_charset)
+        return self._executor.submit(_extract, html, url, site, header_charset, self.fingerprint)
 
     def close(self) -> None:
         if self._executor is not None:

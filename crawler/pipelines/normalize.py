@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from crawler.items import Article
 from crawler.registry import Registry, load_registry
-from crawler.text.arabic import clean_display_text, content_hash
+from crawler.text.arabic import clean_display_line, clean_display_text, content_hash
 from crawler.text.urls import UrlError, choose_canonical
 
 if TYPE_CHECKING:
@@ -42,8 +42,7 @@ class NormalizePipeline:
     def process_item(self, item: Article) -> Article:
         site = self.registry.get(item.site)
         for name in ("title", "subtitle", "summary", "category", "dateline", "site_name"):
-            value = clean_display_text(getattr(item, name))
-            setattr(item, name, value.replace("\n", " ") if value else None)
+            setattr(item, name, clean_display_line(getattr(item, name)))
         item.body = clean_display_text(item.body) or ""
         item.authors = [a for a in (clean_display_text(x) for x in item.authors) if a]
         item.tags = list(dict.fromkeys(t for t in (clean_display_text(x) for x in item.tags) if t))
@@ -56,5 +55,8 @@ class NormalizePipeline:
                 item.canonical_url = choose_canonical(item.url, [item.canonical_url], site.allowed_hosts, scheme)
             except UrlError:
                 item.canonical_url = None
-        item.content_hash = content_hash(item.title, item.body)
+        # The extraction worker fingerprinted the text as cleaned here; when it still fits, its hash is this one.
+        fp = item.fingerprint
+        fits = fp is not None and fp.fits(item.title, item.body)
+        item.content_hash = fp.content_hash if fp is not None and fits else content_hash(item.title, item.body)
         return item

@@ -20,6 +20,7 @@ from crawler.items import Article
 from crawler.registry import load_registry
 from crawler.storage.archive import Archive
 from crawler.storage.db import open_db
+from crawler.storage.fingerprint import Fingerprint
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -81,6 +82,7 @@ class StorePipeline:
         self.sites_file = sites_file
         self.site_ids = site_ids
         self.pending: list[Article] = []
+        self.fingerprints: list[Fingerprint | None] = []
         self.first_pending_at = 0.0
         self.archive: Archive
         self.run_id = 0
@@ -120,6 +122,9 @@ class StorePipeline:
         if not self.pending:
             self.first_pending_at = time.monotonic()
         self.pending.append(item)
+        # Taken off the item: what passes on to feed exporters is the article, not its derived index data.
+        self.fingerprints.append(item.fingerprint)
+        item.fingerprint = None
         if len(self.pending) >= self.batch_size:
             self.flush()
         return item
@@ -130,9 +135,10 @@ class StorePipeline:
 
     def flush(self) -> None:
         batch, self.pending = self.pending, []
+        fingerprints, self.fingerprints = self.fingerprints, []
         if not batch:
             return
-        outcomes = self.archive.store(batch)
+        outcomes = self.archive.store(batch, fingerprints)
         for item, outcome in zip(batch, outcomes, strict=True):
             key = {"new": "stored", "updated": "updated", "unchanged": "unchanged", "alias": "duplicates"}[
                 outcome.action

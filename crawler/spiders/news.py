@@ -134,7 +134,9 @@ class NewsSpider(scrapy.Spider):
         days = settings.getfloat("AKHBAR_SINCE_DAYS", 3)
         spider.since = datetime.now(UTC) - timedelta(days=days) if days > 0 else None
         workers = settings.getint("AKHBAR_EXTRACT_WORKERS", -1)
-        spider.extraction = ExtractionPool(default_workers() if workers < 0 else workers)
+        workers = default_workers() if workers < 0 else workers
+        # With workers, they also fingerprint each page for the archive; in-process, the store does it lazily.
+        spider.extraction = ExtractionPool(workers, fingerprint=workers > 0)
         spider.archive = crawl_archive(settings)
         spider.write_validators = may_write(settings)
         return spider
@@ -294,7 +296,9 @@ class NewsSpider(scrapy.Spider):
         if "charset=" in header.lower():
             charset = header.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
         try:
-            page = await asyncio.wrap_future(self.extraction.submit(response.body, response.url, site, charset))
+            page, fingerprint = await asyncio.wrap_future(
+                self.extraction.submit(response.body, response.url, site, charset)
+            )
         except ExtractionError as exc:
             stats.inc_value(f"akhbar/site/{site.id}/extraction_failed")
             stats.inc_value("akhbar/dropped/extraction_failed")
@@ -327,6 +331,7 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             source_url=response.meta.get("source_url"),
             source_updated=response.meta.get("source_updated"),
+            fingerprint=fingerprint,
         )
 
     def on_error(self, failure: Failure) -> None:

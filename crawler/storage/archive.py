@@ -24,7 +24,8 @@ import sqlite_utils
 from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage import minhash
-from crawler.text.arabic import content_hash, normalize_for_search
+from crawler.storage.fingerprint import Fingerprint, fingerprint
+from crawler.text.arabic import content_hash
 
 Action = Literal["new", "updated", "unchanged", "alias"]
 
@@ -129,21 +130,32 @@ class Archive:
                 found[url] = datetime.fromisoformat(seen)
         return found
 
-    def store(self, articles: Sequence[Article]) -> list[StoreOutcome]:
-        """Store a batch of normalized, validated articles in one transaction."""
-        with self.transaction():
-            return [self._store_one(article) for article in articles]
+    def store(
+        self, articles: Sequence[Article], fingerprints: Sequence[Fingerprint | None] | None = None
+    ) -> list[StoreOutcome]:
+        """Store a batch of normalized, validated articles in one transaction.
 
-    def _store_one(self, a: Article) -> StoreOutcome:
+        ``fingerprints[i]`` (else ``articles[i].fingerprint``) is used for article i when it was computed from its
+        current title and body; otherwise the archive computes it, and only for an article it inserts.
+        """
+        given = fingerprints if fingerprints is not None else [a.fingerprint for a in articles]
+        if len(given) != len(articles):
+            raise ValueError(f"{len(articles)} articles but {len(given)} fingerprints")
+        with self.transaction():
+            return [self._store_one(article, fp) for article, fp in zip(articles, given, strict=True)]
+
+    def _store_one(self, a: Article, fp: Fingerprint | None) -> StoreOutcome:
         assert a.canonical_url, "the normalize pipeline sets canonical_url"
         now = utcnow()
-        digest = a.content_hash or content_hash(a.title, a.body)
+        if fp is not None and not fp.fits(a.title, a.body):
+            fp = None
+        digest = a.content_hash or (fp.content_hash if fp is not None else content_hash(a.title, a.body))
         existing = self.find(a.canonical_url)
         if existing is not None:
             if existing["content_hash"] == digest and existing["title"] == a.title:
                 self.conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, existing["id"]))
                 return StoreOutcome("unchanged", existing["id"], existing["story_id"], existing["canonical_url"])
-            return self._update(existing, a, digest, now)
+            return self._update(existing, a, digest, now, fp)
         twin = self.conn.execute(
             "SELECT id, story_id, canonical_url FROM articles WHERE site = ? AND content_hash = ? LIMIT 1",
             (a.site, digest),
@@ -154,7 +166,7 @@ class Archive:
                 (a.canonical_url, twin[0], now),
             )
             return StoreOutcome("alias", twin[0], twin[1], twin[2])
-        return self._insert(a, digest, now)
+        return self._insert(a, digest, now, fp)
 
     def _columns(self, a: Article, digest: str) -> dict[str, Any]:
         return {
@@ -179,17 +191,18 @@ class Archive:
             "content_hash": digest,
         }
 
-    def _insert(self, a: Article, digest: str, now: str) -> StoreOutcome:
+    def _insert(self, a: Article, digest: str, now: str, fp: Fingerprint | None) -> StoreOutcome:
+        fp = fp or fingerprint(a.title, a.body)
         cols = self._columns(a, digest) | {"uid": str(uuid.uuid4()), "first_seen": now, "last_seen": now}
         names = ", ".join(cols)
         marks = ", ".join("?" * len(cols))
         cursor = self.conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(cols.values()))
         article_id = int(cursor.lastrowid or 0)
-        self._index_text(article_id, a)
-        story_id = self._join_story(article_id, a)
+        self._index_text(article_id, fp)
+        story_id = self._join_story(article_id, a, fp, now)
         return StoreOutcome("new", article_id, story_id, a.canonical_url or "")
 
-    def _update(self, row: sqlite3.Row, a: Article, digest: str, now: str) -> StoreOutcome:
+    def _update(self, row: sqlite3.Row, a: Article, digest: str, now: str, fp: Fingerprint | None) -> StoreOutcome:
         self.conn.execute(
             "INSERT INTO revisions (article_id, title, body, modified, content_hash, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -205,24 +218,24 @@ class Archive:
         cols["last_seen"] = now
         assignments = ", ".join(f"{name} = ?" for name in cols)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*cols.values(), row["id"]])
-        self._index_text(row["id"], a, replace=True)
+        self._index_text(row["id"], fp or fingerprint(a.title, a.body), replace=True)
         return StoreOutcome("updated", row["id"], row["story_id"], row["canonical_url"])
 
-    def _index_text(self, article_id: int, a: Article, *, replace: bool = False) -> None:
+    def _index_text(self, article_id: int, fp: Fingerprint, *, replace: bool = False) -> None:
         if replace:
             self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
         self.conn.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (article_id, normalize_for_search(a.title or ""), normalize_for_search(a.body)),
+            (article_id, fp.search_title, fp.search_body),
         )
 
     # -- stories -----------------------------------------------------------------------------------------
 
-    def _join_story(self, article_id: int, a: Article) -> int:
-        sig = minhash.signature(a.body)
+    def _join_story(self, article_id: int, a: Article, fp: Fingerprint, now: str) -> int:
+        sig = fp.signature_array()
         story_id: int | None = None
         if sig is not None:
-            keys = minhash.band_keys(sig)
+            keys = list(fp.band_keys)
             marks = ",".join("?" * len(keys))
             candidates = self.conn.execute(
                 "SELECT m.article_id, m.signature FROM minhashes m WHERE m.article_id IN"
@@ -231,17 +244,18 @@ class Archive:
             ).fetchall()
             match = minhash.best_match(sig, candidates)
             if match is not None:
-                (story_id,) = self.conn.execute(
-                    "SELECT story_id FROM articles WHERE id = ?", (match[0],)
-                ).fetchone()
+                (story_id,) = self.conn.execute("SELECT story_id FROM articles WHERE id = ?", (match[0],)).fetchone()
             self._save_signature(article_id, sig, keys)
         if story_id is None:
+            # A story of one: written as _refresh_story would compute it, without reading it back.
             cursor = self.conn.execute(
                 "INSERT INTO stories (first_article_id, first_site, first_published, agencies, article_count,"
-                " created) VALUES (?, ?, ?, '[]', 0, ?)",
-                (article_id, a.site, a.published, utcnow()),
+                " created) VALUES (?, ?, ?, ?, 1, ?)",
+                (article_id, a.site, a.published or now, json.dumps(list(dict.fromkeys(a.agencies))), utcnow()),
             )
             story_id = int(cursor.lastrowid or 0)
+            self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+            return story_id
         self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
         self._refresh_story(story_id)
         return story_id

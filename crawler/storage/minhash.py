@@ -10,6 +10,7 @@ import hashlib
 import struct
 import zlib
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from datasketch import MinHash
@@ -34,19 +35,31 @@ _SCHEME = _TEMPLATE.scheme
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
-    tokens = fingerprint_tokens(text)
+    return shingles_of(fingerprint_tokens(text), size)
+
+
+def shingles_of(tokens: Sequence[str], size: int = SHINGLE) -> set[bytes]:
+    """Word ``size``-grams of already tokenized text, as UTF-8 bytes joined by one space."""
     if len(tokens) < size:
         return {" ".join(tokens).encode("utf-8")} if tokens else set()
+    if size == 2:  # the scheme's case: the same bytes as below, without a slice and a join per shingle
+        words = [t.encode("utf-8") for t in tokens]
+        return set(map(b" ".join, pairwise(words)))
     return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
 
 
 def signature(text: str) -> np.ndarray | None:
-    """The MinHash signature of ``text`` (uint64 array of NUM_PERM values), or None when it has no words.
+    """The MinHash signature of ``text`` (uint64 array of NUM_PERM values), or None when it has no words."""
+    return signature_of(fingerprint_tokens(text))
+
+
+def signature_of(tokens: Sequence[str]) -> np.ndarray | None:
+    """The MinHash signature of tokenized text (``fingerprint_tokens``), or None when there are no tokens.
 
     Shingles are hashed with CRC-32 (in C) rather than datasketch's default SHA-1: a third of the time, and the
     random affine permutations on top make the grouping as good (benchmarks/dedupe.py measured both).
     """
-    grams = shingles(text)
+    grams = shingles_of(tokens)
     if not grams:
         return None
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME, hashfunc=zlib.crc32)

@@ -102,7 +102,11 @@ def fingerprint_tokens(text: str) -> list[str]:
 
 def content_hash(title: str | None, body: str) -> str:
     """A stable hash of an article's normalized words: equal for copies differing only in spelling variants."""
-    words = fingerprint_tokens(body) or fingerprint_tokens(title or "")
+    return hash_words(fingerprint_tokens(body) or fingerprint_tokens(title or ""))
+
+
+def hash_words(words: list[str]) -> str:
+    """The content hash of already tokenized words (``fingerprint_tokens``)."""
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -117,3 +121,9 @@ def clean_display_text(text: str | None) -> str | None:
     text = _CONTROL.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def clean_display_line(text: str | None) -> str | None:
+    """``clean_display_text`` for one-line fields (title, summary …): line breaks become spaces; empty is None."""
+    value = clean_display_text(text)
+    return value.replace("\n", " ") if value else None

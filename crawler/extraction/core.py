@@ -119,8 +119,9 @@ def _url_date(url: str) -> str | None:
     return None
 
 
-def _dates(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None, url: str, tz: ZoneInfo,
-           now: datetime | None) -> tuple[datetime | None, datetime | None]:
+def _dates(
+    tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None, url: str, tz: ZoneInfo, now: datetime | None
+) -> tuple[datetime | None, datetime | None]:
     published = _date_of([sd.published], tz, now)
     modified = _date_of([sd.modified, sd.time_modified], tz, now)
     if published is None and sd.time_published and not _UPDATED.search(sd.time_published):
@@ -202,6 +203,7 @@ def _category(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None) ->
             return text
     if sd.section:
         return sd.section
+
     def texts(elements: list[HtmlElement]) -> list[str]:
         return [t for t in (clean(e.text_content()) for e in elements) if t and len(t) < 40]
 
@@ -257,14 +259,17 @@ def _body_blocks(tree: HtmlElement, site: Site | None, url: str, sd: Structured,
 
 
 def _is_caption_credit(text: str) -> bool:
-    """"الصورة: رويترز" left in the text by the extractor: a photo credit, dropped and not counted."""
+    """ "الصورة: رويترز" left in the text by the extractor: a photo credit, dropped and not counted."""
     return is_photo_credit(text) and len(text) < 60 and only_agencies(re.sub(r"^.*?[:：]", "", text)) is not None
 
 
 def _is_date_line(text: str, tz: ZoneInfo) -> bool:
     """A paragraph that is only a date stamp ("17/4/2024", "الأحد 18 غشت 2024 - 14:30")."""
-    return len(text) < 60 and len(text.split()) <= 8 and not re.search(r"[.!؟?]\s|\w{12,}", text) and (
-        parse_date(text, tz=tz, now=_EPOCH_END) is not None and _DIGIT.search(text) is not None
+    return (
+        len(text) < 60
+        and len(text.split()) <= 8
+        and not re.search(r"[.!؟?]\s|\w{12,}", text)
+        and (parse_date(text, tz=tz, now=_EPOCH_END) is not None and _DIGIT.search(text) is not None)
     )
 
 
@@ -321,7 +326,9 @@ def extract(
     # Everything read from the tree comes first: the body stage prunes it in place.
     h1s = [t for t in (clean(h.text_content()) for h in xpaths.elements(xpaths.H1, tree)[:6]) if t]
     title = choose_title(
-        h1s, [sd.og_title or "", sd.headline or "", sd.html_title or ""], names,
+        h1s,
+        [sd.og_title or "", sd.headline or "", sd.html_title or ""],
+        names,
         select_text(tree, selectors.title) if selectors else None,
     )
     raw_bylines = _bylines(tree, sd, sc, site)
@@ -372,6 +379,3 @@ def extract(
         agencies=agencies,
         dateline=dateline,
     )
-
-
-

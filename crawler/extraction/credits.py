@@ -16,13 +16,46 @@ from crawler.extraction.textutil import clean, fold
 
 # Names that are also common words or adjectives: trusted in datelines and credit lines only.
 _AMBIGUOUS = {
-    "وام", "قنا", "بنا", "وال", "وات", "واع", "سبا", "بترا", "العمانية", "الوكالة الوطنية", "مهر", "افي",
-    "تاس", "سونا", "اب", "ا ب", "AP", "AA", "MAP", "TAP", "ONA", "SPA", "INA", "NNA", "BNA", "APS", "AMI",
-    "MNA", "SANA", "WAM", "QNA", "Petra", "SABA", "LANA", "CNN", "وا ج", "واج", "وكالة الانباء الجزاىرية",
+    "وام",
+    "قنا",
+    "بنا",
+    "وال",
+    "وات",
+    "واع",
+    "سبا",
+    "بترا",
+    "العمانية",
+    "الوكالة الوطنية",
+    "مهر",
+    "افي",
+    "تاس",
+    "سونا",
+    "اب",
+    "ا ب",
+    "AP",
+    "AA",
+    "MAP",
+    "TAP",
+    "ONA",
+    "SPA",
+    "INA",
+    "NNA",
+    "BNA",
+    "APS",
+    "AMI",
+    "MNA",
+    "SANA",
+    "WAM",
+    "QNA",
+    "Petra",
+    "SABA",
+    "LANA",
+    "CNN",
+    "وا ج",
+    "واج",
+    "وكالة الانباء الجزاىرية",
 }
-_PHOTO = re.compile(
-    r"(?:الصورة|صورة|الصور|تصوير|صور|photo|foto|fotoğraf|bild|imagen|image|credit|getty)", re.I
-)
+_PHOTO = re.compile(r"(?:الصورة|صورة|الصور|تصوير|صور|photo|foto|fotoğraf|bild|imagen|image|credit|getty)", re.I)
 _GENERIC_AGENCIES = re.compile(r"^(?:وكالات|الوكالات|وكالات الانباء|agencies|agencias|agences)$", re.I)
 
 

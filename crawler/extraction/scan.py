@@ -76,8 +76,10 @@ def scan(tree: HtmlElement) -> Scan:
         key = f"{marks or ''} {ident or ''}".lower()
         if itemprop is None and rel is None and not _ANY.search(key):
             continue
-        if itemprop == "author" or rel == "author" or (
-            tag in _BYLINE_TAGS and _BYLINE.search(key) and not _NOT_BYLINE.search(key)
+        if (
+            itemprop == "author"
+            or rel == "author"
+            or (tag in _BYLINE_TAGS and _BYLINE.search(key) and not _NOT_BYLINE.search(key))
         ):
             bucket["bylines"].append(element)
         if tag in _DATE_TAGS and _DATE.search(key):

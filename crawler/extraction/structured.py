@@ -17,9 +17,19 @@ from crawler.extraction import xpaths
 from crawler.extraction.textutil import clean
 
 _ARTICLE_TYPES = {
-    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "opinionnewsarticle",
-    "backgroundnewsarticle", "reviewnewsarticle", "report", "liveblogposting", "socialmediaposting",
-    "webpage", "askpublicnewsarticle",
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "report",
+    "liveblogposting",
+    "socialmediaposting",
+    "webpage",
+    "askpublicnewsarticle",
 }
 _MODIFIED_MARK = re.compile(r"updat|modif|تحديث|محدث|actualiz|aktualis", re.I)
 _NEWS_RANK = {"webpage": 2, "blogposting": 1}
@@ -171,8 +181,17 @@ def _read_meta(tree: HtmlElement, out: Structured) -> None:
     out.og_title = seen.get("og:title") or seen.get("twitter:title")
     out.description = out.description or seen.get("og:description") or seen.get("description")
     out.published = out.published or _first(
-        seen, "article:published_time", "datepublished", "og:article:published_time", "publishdate",
-        "pubdate", "date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
+        seen,
+        "article:published_time",
+        "datepublished",
+        "og:article:published_time",
+        "publishdate",
+        "pubdate",
+        "date",
+        "dc.date.issued",
+        "dcterms.created",
+        "sailthru.date",
+        "parsely-pub-date",
     )
     out.modified = out.modified or _first(
         seen, "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"

@@ -184,6 +184,8 @@ def blocks_from_trafilatura(tree: HtmlElement, url: str | None, *, fast: bool = 
         include_links=True,
         include_tables=True,
         include_formatting=True,
+        # Any format but "python": bare_extraction then skips rendering the body as text, which is not used here.
+        output_format="xml",
     )
     if document is None or isinstance(document, dict) or document.body is None:
         return []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.extraction.textutil import alnum_key, fold
+from crawler.extraction.textutil import alnum_key, alternation, fold
 
 
 @dataclass
@@ -30,7 +30,16 @@ class Block:
 
 
 def _re(words: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(fold(w).replace(" ", r"\s*") for w in words))
+    return re.compile(alternation(fold(w).replace(" ", r"\s*") for w in words))
+
+
+def _anchors(words: list[str]) -> tuple[str, ...]:
+    """The longest word of each phrase: a text that holds none of them cannot match the phrases, and a few
+    substring tests are much cheaper than the regular expression's scan of a long paragraph."""
+    phrases = [fold(w).split(" ") for w in words]
+    if any(re.escape(word) != word for phrase in phrases for word in phrase):
+        return ("",)  # a phrase with regular-expression syntax: no shortcut
+    return tuple(dict.fromkeys(max(phrase, key=len) for phrase in phrases))
 
 
 # Headings that open a list of other articles or the comment area; everything under them is not the story.
@@ -151,38 +160,52 @@ _LINE = _re(
     ]
 )
 # Comment-policy and legal notices: boilerplate wherever they sit in a short paragraph.
-_ANYWHERE = _re(
-    [
-        "الآراء الواردة",
-        "لا تعبر عن رأي",
-        "ننصحك بمراجعة إرشادات",
-        "إرشادات الاستخدام",
-        "بالنقاش الحيوي",
-        "شروط استخدام الموقع",
-        "سياسة الخصوصية",
-        "لن يتم نشر عنوان بريدك",
-        "جميع الحقوق محفوظة",
-        "يمنع نسخ",
-        "يرجى الالتزام بآداب الحوار",
-        "all rights reserved",
-        "we use cookies",
-        "uses cookies",
-        "ملفات تعريف الارتباط",
-    ]
-)
+_ANYWHERE_PHRASES = [
+    "الآراء الواردة",
+    "لا تعبر عن رأي",
+    "ننصحك بمراجعة إرشادات",
+    "إرشادات الاستخدام",
+    "بالنقاش الحيوي",
+    "شروط استخدام الموقع",
+    "سياسة الخصوصية",
+    "لن يتم نشر عنوان بريدك",
+    "جميع الحقوق محفوظة",
+    "يمنع نسخ",
+    "يرجى الالتزام بآداب الحوار",
+    "all rights reserved",
+    "we use cookies",
+    "uses cookies",
+    "ملفات تعريف الارتباط",
+]
+_ANYWHERE = _re(_ANYWHERE_PHRASES)
+_ANYWHERE_ANCHORS = _anchors(_ANYWHERE_PHRASES)
 _LINE_START_ONLY = 80
 _PROMPT_LINE = 220
 
 
+# A longer line is never a prompt line: a prompt found in its first _LINE_START_ONLY characters would make
+# neither of the two conditions in _is_boilerplate_key true.
+_LONGEST_PROMPT = max(_PROMPT_LINE, 2 * _LINE_START_ONLY + 20)
+
+
 def is_section_marker(text: str) -> bool:
-    key = fold(text).strip(" :：.-–—»«\"'")
+    return _is_section_key(fold(text))
+
+
+def _is_section_key(key: str) -> bool:
+    key = key.strip(" :：.-–—»«\"'")
     return len(key) <= 40 and bool(_SECTION.fullmatch(key) or (_SECTION.match(key) and len(key) < 30))
 
 
 def is_boilerplate_line(text: str) -> bool:
-    key = fold(text)
-    if len(key) < 600 and _ANYWHERE.search(key):
+    return _is_boilerplate_key(fold(text))
+
+
+def _is_boilerplate_key(key: str) -> bool:
+    if len(key) < 600 and any(a in key for a in _ANYWHERE_ANCHORS) and _ANYWHERE.search(key):
         return True
+    if len(key) >= _LONGEST_PROMPT:
+        return False
     m = _LINE.search(key[:_LINE_START_ONLY])
     if not m:
         return False
@@ -204,12 +227,13 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
             continue
         if not kept and title_key and alnum_key(text) == title_key:
             continue
-        if is_section_marker(text):
+        key = fold(text)
+        if _is_section_key(key):
             if seen_chars / total > 0.5 and kept:
                 break
             skip_cards = True
             continue
-        if is_boilerplate_line(text):
+        if _is_boilerplate_key(key):
             skip_cards = True
             continue
         if skip_cards and (block.link_ratio > 0.6 or (len(text) < 120 and block.tag in ("li", "h3", "h4"))):

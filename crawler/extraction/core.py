@@ -52,6 +52,7 @@ _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def _parse(text: str) -> HtmlElement:
@@ -61,9 +62,11 @@ def _parse(text: str) -> HtmlElement:
     # few stray NULs or escape characters in its text is still a page, and loses only those characters.
     if "<" not in text[:4096] or len(_CONTROL.findall(head)) > 2 + len(head) // 100:
         raise ExtractionError("not an HTML page")
-    text = _CONTROL.sub("", text)
+    # Dropped from the encoded bytes, where it is one fast pass: in UTF-8 these code points are single bytes that
+    # never occur inside the encoding of another character.
+    data = text.encode("utf-8", "surrogatepass").translate(None, _CONTROL_BYTES)
     try:
-        tree = document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        tree = document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"cannot parse HTML: {exc}") from exc
     if tree is None or tree.find("body") is None:
@@ -324,7 +327,7 @@ def extract(
     sc = scan(tree)
 
     # Everything read from the tree comes first: the body stage prunes it in place.
-    h1s = [t for t in (clean(h.text_content()) for h in xpaths.elements(xpaths.H1, tree)[:6]) if t]
+    h1s = [t for t in (clean(h.text_content()) for h in xpaths.h1s(tree)[:6]) if t]
     title = choose_title(
         h1s,
         [sd.og_title or "", sd.headline or "", sd.html_title or ""],

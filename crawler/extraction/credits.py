@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.agencies import AGENCIES
-from crawler.extraction.textutil import clean, fold
+from crawler.extraction.textutil import alternation, clean, fold
 
 # Names that are also common words or adjectives: trusted in datelines and credit lines only.
 _AMBIGUOUS = {
@@ -91,12 +91,12 @@ def _build() -> _Matcher:
             if _norm(name) not in _AMBIGUOUS and name not in _AMBIGUOUS and len(name.replace(" ", "")) >= 3:
                 safe.append(name)
 
-    def alternation(names: list[str]) -> str:
+    def matcher(names: list[str]) -> str:
         ordered = sorted({_pattern(n) for n in names}, key=len, reverse=True)
         # Arabic clitics: لرويترز, ولوكالة الأناضول, بحسب "فرانس برس".
-        return rf"(?<![\w])(?:[وفبلك]|ول|وب|لل)?(?:وكالة\s+|لوكالة\s+)?(?P<name>{'|'.join(ordered)})(?![\w])"
+        return rf"(?<![\w])(?:[وفبلك]|ول|وب|لل)?(?:وكالة\s+|لوكالة\s+)?(?P<name>{alternation(ordered)})(?![\w])"
 
-    return _Matcher(re.compile(alternation(all_names)), re.compile(alternation(safe)), lookup)
+    return _Matcher(re.compile(matcher(all_names)), re.compile(matcher(safe)), lookup)
 
 
 _MATCHER = _build()

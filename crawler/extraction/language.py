@@ -26,8 +26,9 @@ _LATIN_RUN = re.compile(LATIN_LETTER.pattern + "+")
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """``ar`` when Arabic letters make up a third or more of the letters; else the best stop-word match."""
     sample = text[:20000]
-    arabic = sum(map(len, _ARABIC_RUN.findall(sample)))
     latin = sum(map(len, _LATIN_RUN.findall(sample)))
+    # Without Latin letters only whether there is any Arabic one matters (the test below is then arabic > 0).
+    arabic = sum(map(len, _ARABIC_RUN.findall(sample))) if latin else int(ARABIC_LETTER.search(sample) is not None)
     declared_primary = (declared or "").split("-")[0].split("_")[0].lower() or None
     if arabic + latin == 0:
         return declared_primary

@@ -41,6 +41,13 @@ UrlFilter = Callable[[str, str | None], str | None]
 """Turns an attribute URL (and the base URL) into the URL to keep, or None to drop the attribute."""
 
 
+# nh3's arguments, built once (nh3 only reads them).
+_TAGS = set(ALLOWED_TAGS)
+_DROP_WITH_CONTENT = set(DROP_WITH_CONTENT)
+_ATTRIBUTES = {tag: set(ALLOWED_ATTRIBUTES.get(tag, ())) | _GENERIC for tag in ALLOWED_TAGS}
+_SCHEMES = set(SCHEMES)
+
+
 def absolute_url(value: str, base_url: str | None) -> str | None:
     """``value`` made absolute against ``base_url``; None unless it is an http(s) or mailto URL."""
     value = value.strip()
@@ -57,14 +64,13 @@ def sanitize_html(html: str, base_url: str | None = None, url_filter: UrlFilter 
     def filter_attribute(element: str, attribute: str, value: str) -> str | None:
         return url_filter(value, base_url) if attribute in URL_ATTRIBUTES else value
 
-    attributes = {tag: set(ALLOWED_ATTRIBUTES.get(tag, ())) | _GENERIC for tag in ALLOWED_TAGS}
     return nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes=attributes,
+        tags=_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=_ATTRIBUTES,
         attribute_filter=filter_attribute,
-        url_schemes=set(SCHEMES),
+        url_schemes=_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -66,36 +67,57 @@ def scan(tree: HtmlElement) -> Scan:
             seen_h1 = True
         elif seen_h1 and len(out.near_h1) < _NEAR_H1 and tag in _TEXT_TAGS and (element.text or "").strip():
             out.near_h1.append(element)
+        names = element.keys()  # cheaper than four lookups on the many elements without attributes
+        if not names:
+            continue
+        marks = element.get("class") if "class" in names else None
+        ident = element.get("id") if "id" in names else None
+        itemprop = element.get("itemprop") if "itemprop" in names else None
+        rel = element.get("rel") if "rel" in names else None
+        roles = _roles(marks, ident) if marks is not None or ident is not None else None
+        if roles is None:
+            if itemprop is None and rel is None:
+                continue
+            roles = _NO_ROLES
         bucket = after if seen_h1 else before
-        marks = element.get("class")
-        ident = element.get("id")
-        itemprop = element.get("itemprop")
-        rel = element.get("rel")
-        if marks is None and ident is None and itemprop is None and rel is None:
-            continue
-        key = f"{marks or ''} {ident or ''}".lower()
-        if itemprop is None and rel is None and not _ANY.search(key):
-            continue
-        if (
-            itemprop == "author"
-            or rel == "author"
-            or (tag in _BYLINE_TAGS and _BYLINE.search(key) and not _NOT_BYLINE.search(key))
-        ):
+        byline, date, category, breadcrumb, subtitle, boilerplate = roles
+        if itemprop == "author" or rel == "author" or (tag in _BYLINE_TAGS and byline):
             bucket["bylines"].append(element)
-        if tag in _DATE_TAGS and _DATE.search(key):
+        if date and tag in _DATE_TAGS:
             bucket["dates"].append(element)
-        if (_CATEGORY.search(key) and not _MENU.search(key)) or rel == "category tag":
+        if category or rel == "category tag":
             bucket["categories"].append(element)
-        if _BREADCRUMB.search(key) and not out.breadcrumbs:
+        if breadcrumb and not out.breadcrumbs:
             out.breadcrumbs.append(element)
-        if tag in ("p", "div", "h2", "h3", "span") and _SUBTITLE.search(key) and len(out.subtitles) < 5:
+        if subtitle and tag in ("p", "div", "h2", "h3", "span") and len(out.subtitles) < 5:
             out.subtitles.append(element)
-        if tag in _BOILERPLATE_TAGS and _BOILERPLATE.search(key) and tag != "body":
+        if boilerplate and tag in _BOILERPLATE_TAGS and tag != "body":
             out.boilerplate.append(element)
     out.dates = after["dates"][:_LIMIT] + list(reversed(before["dates"]))
     out.bylines = after["bylines"][:_LIMIT] + list(reversed(before["bylines"]))
     out.categories = list(reversed(before["categories"])) + after["categories"][:_LIMIT]
     return out
+
+
+_NO_ROLES = (False, False, False, False, False, False)
+
+
+# Pages of one site repeat the same few hundred class and id values: each is read with the expressions once.
+@lru_cache(maxsize=4096)
+def _roles(marks: str | None, ident: str | None) -> tuple[bool, bool, bool, bool, bool, bool] | None:
+    """What a ``class``/``id`` pair says an element holds: (byline, date, category, breadcrumb, subtitle,
+    boilerplate), or None when it names none of them."""
+    key = f"{marks or ''} {ident or ''}".lower()
+    if not _ANY.search(key):
+        return None
+    return (
+        bool(_BYLINE.search(key)) and not _NOT_BYLINE.search(key),
+        bool(_DATE.search(key)),
+        bool(_CATEGORY.search(key)) and not _MENU.search(key),
+        bool(_BREADCRUMB.search(key)),
+        bool(_SUBTITLE.search(key)),
+        bool(_BOILERPLATE.search(key)),
+    )
 
 
 def holds_article_text(element: HtmlElement) -> bool:

@@ -132,7 +132,7 @@ def _load_json(raw: str) -> Any:
 
 def _read_json_ld(tree: HtmlElement, out: Structured) -> None:
     best: tuple[int, dict[str, Any]] | None = None
-    for script in xpaths.elements(xpaths.JSON_LD, tree):
+    for script in xpaths.json_ld(tree):
         data = _load_json(script.text or "")
         if data is None:
             continue
@@ -167,7 +167,7 @@ def _read_json_ld(tree: HtmlElement, out: Structured) -> None:
 def _read_meta(tree: HtmlElement, out: Structured) -> None:
     seen: dict[str, str] = {}
     tags: list[str] = []
-    for meta in xpaths.elements(xpaths.META, tree):
+    for meta in xpaths.metas(tree):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
         content = meta.get("content")
         if not key or content is None:
@@ -219,13 +219,14 @@ def read_structured(tree: HtmlElement) -> Structured:
     out = Structured()
     _read_json_ld(tree, out)
     _read_meta(tree, out)
-    title = xpaths.elements(xpaths.TITLE, tree)
+    title = xpaths.titles(tree)
     out.html_title = clean(title[0].text_content()) if title else None
-    canonical = xpaths.strings(xpaths.LINK_CANONICAL, tree)
+    canonical = xpaths.canonical_links(tree)
     out.canonical = str(canonical[0]).strip() if canonical else None
     lang = xpaths.strings(xpaths.HTML_LANG, tree)
     out.html_lang = str(lang[0]).strip().lower() if lang else None
-    for element in xpaths.elements(xpaths.TIME_DATETIME, tree):
+    published, modified = xpaths.dated(tree)
+    for element in published:
         stamp = element.get("datetime") or element.get("content")
         # WordPress prints <time class="updated"> beside the published one: never take it as published.
         if _MODIFIED_MARK.search(f"{element.get('class', '')} {element.get('itemprop', '')} {element.text or ''}"):
@@ -234,7 +235,7 @@ def read_structured(tree: HtmlElement) -> Structured:
         if stamp:
             out.time_published = stamp.strip()
             break
-    for element in xpaths.elements(xpaths.MODIFIED_ITEMPROP, tree):
+    for element in modified:
         stamp = element.get("datetime") or element.get("content")
         if stamp:
             out.time_modified = out.time_modified or stamp.strip()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from crawler.items import Article
+from crawler.storage import minhash
 from crawler.storage.archive import Archive
 from crawler.storage.db import connect, open_db
+from crawler.storage.fingerprint import fingerprint
 from crawler.storage.schema import MIGRATIONS
 from crawler.storage.search import SearchError, search
 from crawler.text.arabic import content_hash
@@ -168,3 +171,41 @@ def test_signatures_of_another_minhash_scheme_are_rebuilt(archive: Archive) -> N
     copy = "\n".join(p.replace("أ", "ا") for p in WIRE)
     first_story = rows(archive.db, "SELECT story_id FROM articles")[0][0]
     assert archive.store([article("beta", "/n/1", copy)])[0].story_id == first_story
+
+
+def _texts(n: int) -> list[str]:
+    """``n`` unrelated bodies: every sentence is built from a different slice of a word list."""
+    words = " ".join(WIRE).split()
+    return [" ".join(f"{w}{i}" for w in words[i % 7 :: 2]) for i in range(n)]
+
+
+@pytest.mark.parametrize(("sharing", "compared"), [(minhash.HOT_BAND, minhash.HOT_BAND), (minhash.HOT_BAND + 6, 0)])
+def test_a_band_key_common_to_many_articles_is_not_used_to_find_copies(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, sharing: int, compared: int
+) -> None:
+    """A key held by more than HOT_BAND articles comes from a common phrase: looking it up would compare each new
+    article with a share of the whole archive. Up to the limit, every holder is a candidate."""
+    common = 1234567
+    bodies = _texts(sharing + 1)
+    items = [article("alpha", f"/n/{i}", body) for i, body in enumerate(bodies[:-1])]
+    given = [replace(fp, band_keys=(common, *fp.band_keys[1:])) for fp in (fingerprint(a.title, a.body) for a in items)]
+    archive.store(items, given)
+    seen: list[int] = []
+    original = minhash.best_match
+    monkeypatch.setattr(minhash, "best_match", lambda sig, cands: seen.append(len(cands)) or original(sig, cands))
+    newcomer = article("beta", "/n/new", bodies[-1])
+    fp = fingerprint(newcomer.title, newcomer.body)
+    archive.store([newcomer], [replace(fp, band_keys=(common, *fp.band_keys[1:]))])
+    assert seen == [compared]
+
+
+def test_a_copy_is_found_through_its_own_bands_when_it_also_shares_a_common_one(archive: Archive) -> None:
+    common = 7654321
+    bodies = _texts(minhash.HOT_BAND + 2)
+    items = [article("alpha", f"/n/{i}", body) for i, body in enumerate(bodies)]
+    given = [replace(fp, band_keys=(common, *fp.band_keys[1:])) for fp in (fingerprint(a.title, a.body) for a in items)]
+    outcomes = archive.store(items, given)
+    copy = article("beta", "/copy", bodies[3].replace("أ", "ا"))
+    fp = fingerprint(copy.title, copy.body)
+    (stored,) = archive.store([copy], [replace(fp, band_keys=(common, *fp.band_keys[1:]))])
+    assert stored.story_id == outcomes[3].story_id

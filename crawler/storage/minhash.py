@@ -27,6 +27,11 @@ SHINGLE = 2
 # make a pair at similarity 0.3 a candidate with probability 0.95, at 0.1 with 0.27.
 THRESHOLD = 0.3
 _SEED = 1
+# A band key shared by more stored articles than this is not used to look up candidates (see
+# Archive._matching_story). A wire story runs on a few dozen sites at most; a key held by more articles than that
+# comes from a phrase common to many stories, and comparing with all of them is what made storing slow down as
+# the archive grew.
+HOT_BAND = 64
 SCHEME = f"crc32/affine32/perm{NUM_PERM}/bands{BANDS}x{ROWS}/shingle{SHINGLE}/seed{_SEED}"
 """Names everything a stored signature depends on; change any of it and stored signatures are rebuilt."""
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)

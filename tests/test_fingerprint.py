@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -94,3 +95,15 @@ def test_a_story_of_one_without_a_date_starts_when_first_seen(archive: Archive) 
     (story,) = rows(archive.db, "SELECT first_published FROM stories WHERE id = ?", (outcome.story_id,))
     (seen,) = rows(archive.db, "SELECT first_seen FROM articles WHERE id = ?", (outcome.article_id,))
     assert story[0] == seen[0]
+
+
+def test_signatures_equal_datasketch_minhash_of_the_same_shingles() -> None:
+    """The archive's stored signatures are datasketch's affine32 MinHash; computing them here must not drift."""
+    from datasketch import MinHash
+
+    for text in [BODY, OTHER_BODY, TITLE, "كلمة", "كلمة ثانية"]:
+        grams = minhash.shingles(text)
+        reference = MinHash(num_perm=minhash.NUM_PERM, seed=1, scheme="affine32", hashfunc=zlib.crc32)
+        reference.update_batch(list(grams))
+        assert np.array_equal(minhash.signature(text), np.asarray(reference.hashvalues, dtype=np.uint64)), text
+    assert minhash.SCHEME.startswith("crc32/affine32/perm64/") and minhash.SCHEME.endswith("/seed1")

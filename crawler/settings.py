@@ -32,7 +32,7 @@ AKHBAR_STORE_COMMIT_SECONDS = 2.0
 AKHBAR_DEDUPE_CACHE_SIZE = 50_000
 """How many canonical URLs and text hashes the in-run dedupe stage remembers (a bounded LRU)."""
 AKHBAR_EXTRACT_WORKERS = -1
-"""Processes that extract pages beside the crawl (-1: one per core beyond the first, at most 4; 0: in-process)."""
+"""Processes that extract pages beside the crawl (-1: one per core beyond the first, 2 to 4; 0: in-process)."""
 AKHBAR_CONTACT_URL = os.environ.get("AKHBAR_CONTACT_URL") or "https://github.com/akhbar-news/akhbar"
 """Where a publisher can reach whoever runs this crawler; part of the User-Agent."""
 

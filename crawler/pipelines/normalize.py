@@ -1,4 +1,4 @@
-"""Normalize: clean display text, give every date an offset, choose the canonical URL, hash the text."""
+"""Normalize: clean display text, give every date an offset, choose the canonical URL, fingerprint the text."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from crawler.items import Article
 from crawler.registry import Registry, load_registry
-from crawler.text.arabic import clean_display_line, clean_display_text, content_hash
+from crawler.storage.fingerprint import fingerprint_for
+from crawler.text.arabic import clean_display_line, clean_display_text
 from crawler.text.urls import UrlError, choose_canonical
 
 if TYPE_CHECKING:
@@ -55,8 +56,8 @@ class NormalizePipeline:
                 item.canonical_url = choose_canonical(item.url, [item.canonical_url], site.allowed_hosts, scheme)
             except UrlError:
                 item.canonical_url = None
-        # The extraction worker fingerprinted the text as cleaned here; when it still fits, its hash is this one.
-        fp = item.fingerprint
-        fits = fp is not None and fp.fits(item.title, item.body)
-        item.content_hash = fp.content_hash if fp is not None and fits else content_hash(item.title, item.body)
+        # The extraction worker fingerprinted the text as it is cleaned here; if it does not fit (an item from
+        # elsewhere, or cleaning changed it), the text is fingerprinted now, once, for every later stage.
+        item.fingerprint = fingerprint_for(item.fingerprint, item.title, item.body)
+        item.content_hash = item.fingerprint.content_hash
         return item

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crawler.storage import minhash
-from crawler.text.arabic import fingerprint_tokens, hash_words, normalize_for_search
+from crawler.text.arabic import fingerprint_tokens, hash_words, normalize_for_search, normalized_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +48,9 @@ class Fingerprint:
 
 
 def fingerprint(title: str | None, body: str) -> Fingerprint:
-    """Compute every derived field of one article text, tokenizing the body once for the hash and the shingles."""
-    tokens = fingerprint_tokens(body)
+    """Compute every derived field of one article text, normalizing and tokenizing the body once."""
+    search_body = normalize_for_search(body)
+    tokens = normalized_words(search_body)
     words = tokens or fingerprint_tokens(title or "")
     sig = minhash.signature_of(tokens)
     return Fingerprint(
@@ -57,7 +58,7 @@ def fingerprint(title: str | None, body: str) -> Fingerprint:
         body=body,
         content_hash=hash_words(words),
         search_title=normalize_for_search(title or ""),
-        search_body=normalize_for_search(body),
+        search_body=search_body,
         signature=None if sig is None else minhash.to_blob(sig).hex(),
         band_keys=() if sig is None else tuple(minhash.band_keys(sig)),
     )

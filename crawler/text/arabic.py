@@ -69,13 +69,13 @@ def strip_diacritics(text: str) -> str:
     return _DIACRITICS.sub("", text).replace(_TATWEEL, "")
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)
 def normalize_for_search(text: str) -> str:
     """Fold Arabic spelling variants and digits; lower-case Latin text; collapse white space.
 
-    Idempotent: ``normalize_for_search(normalize_for_search(t)) == normalize_for_search(t)``. Cached: one
-    article's body is normalized for its content hash, its MinHash shingles and its full-text index, in
-    stages a batch apart.
+    Idempotent: ``normalize_for_search(normalize_for_search(t)) == normalize_for_search(t)``. An article's body
+    is normalized once, by ``crawler.storage.fingerprint``; the small cache serves repeated short texts (titles,
+    search queries) without holding whole bodies.
     """
     if not text:
         return ""
@@ -96,7 +96,11 @@ def normalize_for_search(text: str) -> str:
 
 def fingerprint_tokens(text: str) -> list[str]:
     """Word tokens of the normalized text, punctuation removed (Arabic comma and quotes included)."""
-    normalized = normalize_for_search(text)
+    return normalized_words(normalize_for_search(text))
+
+
+def normalized_words(normalized: str) -> list[str]:
+    """``fingerprint_tokens`` of text that is ``normalize_for_search``'s output already."""
     return [t for t in _NON_WORD.split(normalized.replace("_", " ")) if t]
 
 

@@ -234,8 +234,18 @@ def run_child(kind: str, work: Path, base: str, registry: Path, concurrency: int
                tree_peak_mb=sampler.peak_total_kib / 1024)  # fmt: skip
 
 
+def median_run(runs: list[Run]) -> Run:
+    """The run with the median pages per second (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda r: r.rate)[(len(runs) - 1) // 2]
+
+
+def peak(runs: list[Run]) -> Run:
+    """The run whose crawl and workers together held the most memory: memory is reported at its worst."""
+    return max(runs, key=total_mb)
+
+
 def measure(pages: int, concurrency: int, robots: bool, seed: int, keep: Path | None,
-            extra_settings: list[str]) -> dict[str, Any]:  # fmt: skip
+            extra_settings: list[str], rounds: int = 3) -> dict[str, Any]:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="akhbar-crawl-bench-") as tmp:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -246,26 +256,35 @@ def measure(pages: int, concurrency: int, robots: bool, seed: int, keep: Path | 
         )
         generated = time.perf_counter() - started
         registry = work / "sites.toml"
-        runs = []
-        for kind, extra in (("bare", []), ("full", extra_settings)):
-            # A fresh server for each crawl, so that its CPU time (wait4 on exit) is that crawl's alone.
-            server, base = start_server(site_dir, backlog=max(128, concurrency * 8))
-            try:
-                registry.write_text(registry_toml(base), encoding="utf-8")
-                run = run_child(kind, work, base, registry, concurrency, robots, extra)
-            finally:
-                server.terminate()
-                _, _, usage = os.wait4(server.pid, 0)
-                server.returncode = -15
-            run.server_cpu = usage.ru_utime + usage.ru_stime
-            runs.append(run)
-        bare, full = runs
+        runs: dict[str, list[Run]] = {"bare": [], "full": []}
+        # Rounds alternate which crawl goes first, so that a machine slowing down or speeding up during the
+        # benchmark (other jobs on shared cores) weighs on both alike; the median of each is compared.
+        for round_ in range(rounds):
+            order = [("bare", []), ("full", extra_settings)]
+            for kind, extra in order if round_ % 2 == 0 else order[::-1]:
+                # A fresh server for each crawl, so that its CPU time (wait4 on exit) is that crawl's alone.
+                server, base = start_server(site_dir, backlog=max(128, concurrency * 8))
+                try:
+                    registry.write_text(registry_toml(base), encoding="utf-8")
+                    run = run_child(kind, work, base, registry, concurrency, robots, extra)
+                finally:
+                    server.terminate()
+                    _, _, usage = os.wait4(server.pid, 0)
+                    server.returncode = -15
+                run.server_cpu = usage.ru_utime + usage.ru_stime
+                runs[kind].append(run)
+            print(f"{pages:>6} pages, round {round_ + 1}: bare {runs['bare'][-1].rate:.1f} p/s, full"
+                  f" {runs['full'][-1].rate:.1f} p/s ({runs['full'][-1].rate / runs['bare'][-1].rate:.2f})",
+                  flush=True)  # fmt: skip
+        bare, full = median_run(runs["bare"]), median_run(runs["full"])
     result = {
         "pages": pages,
         "site": info,
         "generate_s": generated,
         "bare": bare,
         "full": full,
+        "bare_runs": runs["bare"],
+        "full_runs": runs["full"],
         "ratio": full.rate / bare.rate if bare.rate else 0.0,
     }
     print(
@@ -273,7 +292,7 @@ def measure(pages: int, concurrency: int, robots: bool, seed: int, keep: Path | 
         f" (server {bare.server_ms_per_page:.2f}) | full {full.rate:7.1f} p/s, {full.peak_mb:5.0f} MB"
         f" + worker {full.workers_peak_mb:.0f} MB (tree {full.tree_peak_mb:.0f}), {full.cpu_ms_per_page:5.2f} + workers"
         f" {full.workers_ms_per_page:.2f} ms CPU/page (server {full.server_ms_per_page:.2f})"
-        f" | ratio {result['ratio']:.2f}",
+        f" | ratio of medians {result['ratio']:.2f}",
         flush=True,
     )
     return result
@@ -304,7 +323,9 @@ def markdown(results: list[dict[str, Any]], concurrency: int, robots: bool) -> s
         "own elapsed time; CPU is user+system time per page of the crawl process, and of its extraction workers; peak",
         "RSS is the crawl process's maximum resident set (`wait4`) and the largest worker's (VmHWM), and the largest",
         "sum of the tree's resident sets, sampled every 0.5 s. The server (a fresh one for each crawl) shares the",
-        "same cores; its CPU per page is shown too.",
+        "same cores; its CPU per page is shown too. Each size runs several rounds of both crawls, alternating which",
+        "goes first; pages per second and CPU are those of the median run of each kind, \"full / bare\" is the",
+        "ratio of the medians (each round's own ratio in brackets), and memory is the largest of any round.",
         "",
         "| pages | bare p/s | full p/s | full / bare | bare CPU ms/page | full CPU ms/page (crawl + workers)"
         " | server CPU ms/page (bare / full) | bare peak RSS MB | full peak RSS MB: crawl + largest worker"
@@ -313,13 +334,15 @@ def markdown(results: list[dict[str, Any]], concurrency: int, robots: bool) -> s
     ]
     for r in results:
         bare, full = r["bare"], r["full"]
+        bare_mem, full_mem = peak(r["bare_runs"]), peak(r["full_runs"])
+        rounds = ", ".join(f"{f.rate / b.rate:.2f}" for b, f in zip(r["bare_runs"], r["full_runs"], strict=True))
         lines.append(
-            f"| {r['pages']:,} | {bare.rate:.1f} | {full.rate:.1f} | {r['ratio']:.2f} | {bare.cpu_ms_per_page:.2f}"
-            f" | {full.cpu_ms_per_page:.2f} + {full.workers_ms_per_page:.2f}"
-            f" | {bare.server_ms_per_page:.2f} / {full.server_ms_per_page:.2f}"
-            f" | {bare.peak_mb:.0f} | {full.peak_mb:.0f} + {full.workers_peak_mb:.0f} | {full.tree_peak_mb:.0f} |"
+            f"| {r['pages']:,} | {bare.rate:.1f} | {full.rate:.1f} | **{r['ratio']:.2f}** ({rounds})"
+            f" | {bare.cpu_ms_per_page:.2f} | {full.cpu_ms_per_page:.2f} + {full.workers_ms_per_page:.2f}"
+            f" | {bare.server_ms_per_page:.2f} / {full.server_ms_per_page:.2f} | {bare_mem.peak_mb:.0f}"
+            f" | {full_mem.peak_mb:.0f} + {full_mem.workers_peak_mb:.0f} | {total_mb(full_mem):.0f} |"
         )
-    full = main["full"]
+    full = peak(main["full_runs"])
     lines += [
         "",
         f"Targets at {main['pages']:,} pages: full ≥ {TARGET_RATIO:.0%} of the bare spider's pages per second: "
@@ -330,15 +353,16 @@ def markdown(results: list[dict[str, Any]], concurrency: int, robots: bool) -> s
     ]
     if len(results) > 1:
         small, large = results[0], results[-1]
-        growth = total_mb(large["full"]) / total_mb(small["full"]) - 1
+        small_mem, large_mem = total_mb(peak(small["full_runs"])), total_mb(peak(large["full_runs"]))
+        growth = large_mem / small_mem - 1
         rate_change = large["full"].rate / small["full"].rate - 1
         lines += [
             "",
             f"Scaling {small['pages']:,} → {large['pages']:,} pages: full-crawl pages per second "
             f"{rate_change:+.0%}, peak RSS of the crawl with its workers {growth:+.0%} (target under"
             f" +{TARGET_GROWTH:.0%}: "
-            f"{_ok(growth < TARGET_GROWTH)}; {total_mb(small['full']):.0f} → {total_mb(large['full']):.0f} MB); bare"
-            f" spider peak RSS {large['bare'].peak_mb / small['bare'].peak_mb - 1:+.0%}.",
+            f"{_ok(growth < TARGET_GROWTH)}; {small_mem:.0f} → {large_mem:.0f} MB); bare spider peak RSS"
+            f" {peak(large['bare_runs']).peak_mb / peak(small['bare_runs']).peak_mb - 1:+.0%}.",
         ]
     return "\n".join(lines)
 
@@ -350,6 +374,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--robots", action=argparse.BooleanOptionalAction, default=True, help="ROBOTSTXT_OBEY")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of both crawls per size (median reported)")
     parser.add_argument("--keep", type=Path, help="keep the generated sites and logs in this directory")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -364,7 +389,7 @@ def main() -> None:
         child_main(args)
         return
     sizes = [int(s) for s in args.scaling.split(",") if s.strip()] or [args.pages]
-    results = [measure(n, args.concurrency, args.robots, args.seed, args.keep, args.set) for n in sizes]
+    results = [measure(n, args.concurrency, args.robots, args.seed, args.keep, args.set, args.rounds) for n in sizes]
     text = markdown(results, args.concurrency, args.robots)
     print(text)
     print(f"parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

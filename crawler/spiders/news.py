@@ -153,6 +153,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.extraction.start()
         for site in self.sites:
             for request in self.site_start_requests(site):
                 yield request

@@ -8,7 +8,9 @@ from a separate process with a threaded server, and in the same run crawls it
 (b) with the full Akhbar crawl (``news`` spider, extraction, normalize, validate, dedupe, store) into a fresh
     SQLite archive,
 
-each in its own process, with the same concurrency settings and politeness delays off. Prints pages per second
+each in its own process, with the same concurrency settings and politeness delays off, for ``--rounds`` rounds
+(3; which crawl goes first alternates, and the median run of each kind is compared: a shared machine's speed
+moves between runs). Prints pages per second
 of both (article pages over the spider's own elapsed time, so interpreter start-up is not counted), their ratio,
 CPU seconds per page and the peak resident memory of each process. ``--scaling 1000,5000,20000`` repeats it
 at each size to show pages per second and memory as the site grows. Writes the ``crawl`` section of

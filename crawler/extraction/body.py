@@ -171,22 +171,22 @@ def _split_at_breaks(paragraph: etree._Element) -> list[Block]:
     return out
 
 
+TRAFILATURA_OPTIONS: dict[str, object] = {
+    "with_metadata": False,
+    "include_comments": False,
+    "include_links": True,
+    "include_tables": True,
+    "include_formatting": True,
+    # Any format but "python": bare_extraction then skips rendering the body as text, which is not used here.
+    "output_format": "xml",
+}
+
+
 def blocks_from_trafilatura(tree: HtmlElement, url: str | None, *, fast: bool = False) -> list[Block]:
     """Run trafilatura's main extractor (no metadata) on the parsed tree and return its paragraphs.
 
     ``fast`` skips trafilatura's second opinions (its readability and jusText fallbacks)."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=fast,
-        with_metadata=False,
-        include_comments=False,
-        include_links=True,
-        include_tables=True,
-        include_formatting=True,
-        # Any format but "python": bare_extraction then skips rendering the body as text, which is not used here.
-        output_format="xml",
-    )
+    document = trafilatura.bare_extraction(tree, url=url, fast=fast, **TRAFILATURA_OPTIONS)  # type: ignore[arg-type]
     if document is None or isinstance(document, dict) or document.body is None:
         return []
     out: list[Block] = []

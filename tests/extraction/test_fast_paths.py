@@ -13,6 +13,7 @@ from lxml.etree import XPath
 from lxml.html import document_fromstring
 
 from crawler.extraction import xpaths
+from crawler.extraction.body import TRAFILATURA_OPTIONS
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.core import _PARSER
 from crawler.extraction.language import detect_language
@@ -121,17 +122,8 @@ def test_trafilatura_body_does_not_depend_on_the_output_format(fixture) -> None:
 
     def body(output_format: str) -> bytes | None:
         tree = document_fromstring(fixture.html, parser=_PARSER)
-        document = trafilatura.bare_extraction(
-            tree,
-            url=fixture.url,
-            fast=True,
-            with_metadata=False,
-            include_comments=False,
-            include_links=True,
-            include_tables=True,
-            include_formatting=True,
-            output_format=output_format,
-        )
+        options = {**TRAFILATURA_OPTIONS, "output_format": output_format}
+        document = trafilatura.bare_extraction(tree, url=fixture.url, fast=True, **options)  # type: ignore[arg-type]
         if document is None or isinstance(document, dict) or document.body is None:
             return None
         return etree.tostring(document.body, encoding="utf-8")

@@ -5,9 +5,9 @@ that also drives the downloads and the pipelines. ``ExtractionPool`` hands each 
 returns a ``concurrent.futures.Future``; with ``workers=0`` it extracts in the calling process instead (the
 same code, the same result), which is what small crawls and machines with one core want.
 
-With ``fingerprint=True`` the worker also fingerprints the text (``crawler.storage.fingerprint``: content hash,
-search text, MinHash) as the normalize pipeline will clean it, so that the crawl process, which also drives the
-downloads and writes the archive, only checks and stores it.
+The worker also fingerprints the text (``crawler.storage.fingerprint``: content hash, search text, MinHash) as the
+normalize pipeline will clean it, so that the crawl process, which also drives the downloads and writes the
+archive, only checks and stores it.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from crawler.extraction.core import extract
 from crawler.extraction.model import Extracted
 from crawler.registry import Site
 from crawler.storage.fingerprint import Fingerprint, fingerprint
-from crawler.text.arabic import clean_display_line, clean_display_text
+from crawler.text.arabic import clean_display_body, clean_display_line
 
-Page = tuple[Extracted, Fingerprint | None]
-"""What a worker returns: the extracted page, and its fingerprint when one was asked for."""
+Page = tuple[Extracted, Fingerprint]
+"""What a worker returns: the extracted page and the fingerprint of its cleaned title and body."""
 
 
 def default_workers() -> int:
@@ -37,11 +37,9 @@ def default_workers() -> int:
     return 0 if cores <= 1 else min(4, max(2, cores - 1))
 
 
-def _extract(html: bytes, url: str, site: Site | None, header_charset: str | None, with_fingerprint: bool) -> Page:
+def _extract(html: bytes, url: str, site: Site | None, header_charset: str | None) -> Page:
     page = extract(html, url, site=site, header_charset=header_charset)
-    if not with_fingerprint:
-        return page, None
-    body = clean_display_text(page.body) or ""
+    body = clean_display_body(page.body)
     # The usual case: cleaning changed nothing; the same object is then pickled once for both.
     return page, fingerprint(clean_display_line(page.title), page.body if body == page.body else body)
 
@@ -54,20 +52,19 @@ def _ready() -> int:
 class ExtractionPool:
     """A process pool for ``extract``, started on first use so that a run with nothing to extract pays nothing."""
 
-    def __init__(self, workers: int, *, fingerprint: bool = False) -> None:
+    def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.fingerprint = fingerprint
         self._executor: ProcessPoolExecutor | None = None
 
     def submit(self, html: bytes, url: str, site: Site | None, header_charset: str | None) -> Future[Page]:
         if self.workers <= 0:
             future: Future[Page] = Future()
             try:
-                future.set_result(_extract(html, url, site, header_charset, self.fingerprint))
+                future.set_result(_extract(html, url, site, header_charset))
             except Exception as exc:  # delivered to the caller through the future, as the pool does
                 future.set_exception(exc)
             return future
-        return self._pool().submit(_extract, html, url, site, header_charset, self.fingerprint)
+        return self._pool().submit(_extract, html, url, site, header_charset)
 
     def start(self) -> None:
         """Start the workers now, so that their imports (about 0.2 s each) overlap the crawl's first requests

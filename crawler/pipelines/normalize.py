@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from crawler.items import Article
 from crawler.registry import Registry, load_registry
 from crawler.storage.fingerprint import fingerprint_for
-from crawler.text.arabic import clean_display_line, clean_display_text
+from crawler.text.arabic import clean_display_body, clean_display_line, clean_display_text
 from crawler.text.urls import UrlError, choose_canonical
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class NormalizePipeline:
         site = self.registry.get(item.site)
         for name in ("title", "subtitle", "summary", "category", "dateline", "site_name"):
             setattr(item, name, clean_display_line(getattr(item, name)))
-        item.body = clean_display_text(item.body) or ""
+        item.body = clean_display_body(item.body)
         item.authors = [a for a in (clean_display_text(x) for x in item.authors) if a]
         item.tags = list(dict.fromkeys(t for t in (clean_display_text(x) for x in item.tags) if t))
         item.agencies = list(dict.fromkeys(item.agencies))

@@ -134,8 +134,7 @@ class NewsSpider(scrapy.Spider):
         days = settings.getfloat("AKHBAR_SINCE_DAYS", 3)
         spider.since = datetime.now(UTC) - timedelta(days=days) if days > 0 else None
         workers = settings.getint("AKHBAR_EXTRACT_WORKERS", -1)
-        # The workers also fingerprint each page for the archive, so the crawl process only checks and stores it.
-        spider.extraction = ExtractionPool(default_workers() if workers < 0 else workers, fingerprint=True)
+        spider.extraction = ExtractionPool(default_workers() if workers < 0 else workers)
         spider.archive = crawl_archive(settings)
         spider.write_validators = may_write(settings)
         return spider

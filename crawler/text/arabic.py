@@ -127,6 +127,11 @@ def clean_display_text(text: str | None) -> str | None:
     return "\n".join(line for line in lines if line)
 
 
+def clean_display_body(text: str | None) -> str:
+    """``clean_display_text`` for an article body, which is never None: empty is ``""``."""
+    return clean_display_text(text) or ""
+
+
 def clean_display_line(text: str | None) -> str | None:
     """``clean_display_text`` for one-line fields (title, summary …): line breaks become spaces; empty is None."""
     value = clean_display_text(text)

@@ -21,6 +21,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_REGISTRY = Path(__file__).with_name("sites.toml")
 SITE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 FEED_CONTENT_CHOICES = ("full", "summary")
+LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}")
+# Three-letter and macrolanguage codes of the Arabic-script languages, as the extraction layer reports them.
+_LANGUAGE_ALIASES = {"ku": "ckb", "prs": "fa", "pes": "fa", "per": "fa", "fas": "fa", "pbt": "ps", "pbu": "ps",
+                     "urd": "ur", "uig": "ug", "ara": "ar", "arb": "ar"}  # fmt: skip
+
+
+def primary_language(code: str | None) -> str | None:
+    """The primary subtag of a BCP 47 tag, lower case, with synonyms of the Arabic-script languages mapped
+    (``fa-IR`` → ``fa``, ``ku-Arab`` → ``ckb``, ``prs`` → ``fa``); None for None or an empty tag."""
+    primary = (code or "").strip().split("-")[0].split("_")[0].lower()
+    return _LANGUAGE_ALIASES.get(primary, primary) or None
 
 
 class RegistryError(ValueError):
@@ -64,6 +75,9 @@ class Site:
     """ISO 3166-1 alpha-2 country code, upper case."""
     language: str = "ar"
     """Main language of the site (BCP 47)."""
+    languages: tuple[str, ...] = ()
+    """The languages its articles may be in (ISO 639-1 codes, ``ckb`` for Sorani); an article detected in
+    another is dropped as ``wrong_language``. Empty means the primary subtag of ``language`` alone."""
     feeds: tuple[str, ...] = ()
     """RSS or Atom feed URLs."""
     sitemaps: tuple[str, ...] = ()
@@ -84,6 +98,10 @@ class Site:
     """Per-site download delay in seconds, overriding the crawl default."""
     notes: str | None = None
     """Free text for operators (e.g. "relies on autodiscovery")."""
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            object.__setattr__(self, "languages", (primary_language(self.language) or "ar",))
 
     @property
     def host(self) -> str:
@@ -107,6 +125,22 @@ def _tuple_of_str(value: Any, what: str, site_id: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RegistryError(f"site {site_id!r}: {what} must be a list of strings")
     return tuple(value)
+
+
+def _languages(value: Any, language: str, site_id: str) -> tuple[str, ...]:
+    """The ``languages`` list: short lowercase codes, holding the site's own ``language``."""
+    if value is None:
+        return ()
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and LANGUAGE_CODE_RE.fullmatch(v) for v in value)
+    ):
+        raise RegistryError(f"site {site_id!r}: languages must be a list of lowercase codes such as [\"ar\", \"en\"]")
+    main = primary_language(str(language))
+    if main not in value:
+        raise RegistryError(f"site {site_id!r}: languages must include the site's language {main!r}")
+    return tuple(dict.fromkeys(value))
 
 
 def _check_url(url: str, what: str, site_id: str) -> None:
@@ -168,13 +202,15 @@ def site_from_mapping(raw: Mapping[str, Any]) -> Site:
     delay = raw.get("delay")
     if delay is not None and (not isinstance(delay, int | float) or delay < 0):
         raise RegistryError(f"site {site_id!r}: delay must be a non-negative number")
+    language = raw.get("language", "ar")
     return Site(
         id=site_id,
         name=raw["name"].strip(),
         name_en=raw["name_en"].strip(),
         url=raw["url"],
         country=country,
-        language=raw.get("language", "ar"),
+        language=language,
+        languages=_languages(raw.get("languages"), language, site_id),
         feeds=feeds,
         sitemaps=sitemaps,
         timezone=timezone,

@@ -104,6 +104,33 @@ def test_a_minimal_entry_gets_the_documented_defaults() -> None:
     assert defaults == ("ar", "UTC", (), (), "full")
 
 
+def test_languages_default_to_the_site_language_and_may_add_others() -> None:
+    assert parse_registry(MINIMAL).sites["one"].languages == ("ar",)
+    assert parse_registry(MINIMAL + 'language = "fa-IR"\n').sites["one"].languages == ("fa",)
+    site = parse_registry(MINIMAL + 'languages = ["ar", "en", "ckb", "en"]\n').sites["one"]
+    assert site.languages == ("ar", "en", "ckb")
+    # Built in code, a Site gets the same default.
+    assert Site("x", "س", "X", "https://x.example/", "EG").languages == ("ar",)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('languages = "ar"', "list of lowercase codes"),
+        ("languages = []", "list of lowercase codes"),
+        ('languages = ["ar", "EN"]', "list of lowercase codes"),
+        ('languages = ["ar", "en-GB"]', "list of lowercase codes"),
+        ('languages = ["ar", 1]', "list of lowercase codes"),
+        ('languages = ["ar", "en\\n"]', "list of lowercase codes"),
+        ('languages = ["en", "fr"]', "must include the site's language 'ar'"),
+    ],
+)
+def test_malformed_languages_are_rejected(line: str, reason: str) -> None:
+    with pytest.raises(RegistryError) as info:
+        parse_registry(MINIMAL + line + "\n")
+    assert "'one'" in str(info.value) and reason in str(info.value)
+
+
 def test_duplicate_ids_are_rejected() -> None:
     with pytest.raises(RegistryError, match="duplicate site id 'one'"):
         parse_registry(MINIMAL + MINIMAL.replace("one.example", "two.example"))

@@ -1,4 +1,5 @@
-"""Validate: drop what is not a storable article (no title, too short, another site's page, too old)."""
+"""Validate: drop what is not a storable article (no title, too short, another site's page, in a language the
+site does not publish in, too old)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from crawler.items import Article
 from crawler.pipelines import drop
-from crawler.registry import Registry, load_registry
+from crawler.registry import Registry, load_registry, primary_language
 from crawler.text.urls import same_site
 
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class ValidatePipeline:
             raise drop(self.stats, item, "no_title", "no headline found")
         if len(item.body) < self.min_body_chars:
             raise drop(self.stats, item, "too_short", f"body has {len(item.body)} characters")
+        # A Persian or Urdu page on an Arabic site's feed is not that site's article; an article whose language
+        # could not be told (None) is kept.
+        language = primary_language(item.language)
+        if language is not None and language not in site.languages:
+            raise drop(self.stats, item, "wrong_language", f"in {language}, not {'/'.join(site.languages)}")
         if self.since is not None and item.published:
             published = datetime.fromisoformat(item.published)
             if published < self.since:

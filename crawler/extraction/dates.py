@@ -1,10 +1,16 @@
 """Reading dates: ISO stamps from structured data, and visible Arabic dates as news pages print them.
 
 Visible dates come in every regional month-name set (Egyptian/Gulf يناير, Levantine/Iraqi كانون الثاني,
-Maghrebi جانفي/أوت/غشت), with Arabic-Indic digits, ص/م markers, paired forms ("كانون الثاني/يناير"),
-relative forms ("منذ ساعتين", "أمس") resolved against the crawl time, and Hijri dates. A date printed without
-an offset takes the site's time zone; a date without a year resolves to the most recent such day not after
-``now`` (dates on a news page lie in the past).
+Maghrebi جانفي/أوت/غشت), with Arabic-Indic digits, ص/م markers, paired forms ("كانون الثاني/يناير"), ordinal
+days ("الخامس عشر من شهر آذار", "أول أيار"), relative forms ("منذ ساعتين", "أمس", "امبارح") resolved against
+the crawl time, and Hijri dates. A date printed without an offset takes the site's time zone; a date without a
+year resolves to the most recent such day not after ``now`` (dates on a news page lie in the past).
+
+Precision first: a string that is not fully understood gives None, never a guess. Once a date is read, every
+other date part of the string must agree with it: a second date (the Hijri twin within two days, a repeated
+stamp), a weekday name, a relative word ("أمس"); and nothing that could be a date part may be left over
+unexplained (a day or year number, a month name). Labels, names and counters ("نشر في", "القاهرة:",
+"345 مشاهدة", "قراءة 5 دقائق") are left alone.
 """
 
 from __future__ import annotations
@@ -33,45 +39,90 @@ _GREGORIAN = {
     "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
     "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+# Month names that are also everyday words (أب "father", ماي, English "may"): left over next to a date they
+# are not taken as a second, unexplained month.
+_AMBIGUOUS_MONTHS = frozenset({"اب", "ماي", "may", "mar"})
 _HIJRI = {
     "محرم": 1, "صفر": 2, "ربيع الاول": 3, "ربيع اول": 3, "ربيع الثاني": 4, "ربيع الاخر": 4, "ربيع ثاني": 4,
     "جمادي الاولي": 5, "جمادي الاول": 5, "جمادي الثانية": 6, "جمادي الثاني": 6, "جمادي الاخرة": 6,
     "جمادي الاخر": 6, "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10, "ذو القعدة": 11, "ذي القعدة": 11,
     "ذو الحجة": 12, "ذي الحجة": 12,
 }
+_HIJRI_MAX_YEAR = 1600  # "15 رمضان 2024" names a Gregorian year: not a Hijri date
+_HIJRI_SLACK = timedelta(days=2)  # Umm al-Qura against a page's own (sighted) calendar
 _WEEKDAYS = {
     "الاحد": 6, "احد": 6, "الاثنين": 0, "اثنين": 0, "الثلاثاء": 1, "ثلاثاء": 1, "الاربعاء": 2, "اربعاء": 2,
     "الخميس": 3, "خميس": 3, "الجمعة": 4, "جمعة": 4, "السبت": 5, "سبت": 5,
 }
-_ORDINALS = {
-    "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5, "السادس": 6, "السابع": 7,
-    "الثامن": 8, "التاسع": 9, "العاشر": 10,
-}
+
+
+def _ordinal_days() -> dict[str, int]:
+    """Ordinal day words, 1 to 31: masculine (يوم is masculine) and the feminine that pages print too,
+    nominative (العشرون) and oblique (العشرين), "أول" alone ("أول أيار")."""
+    masculine = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"]
+    feminine = ["الاولي", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة",
+                "العاشرة"]
+    days: dict[str, int] = {"اول": 1}
+    for n, (m, f) in enumerate(zip(masculine, feminine, strict=True), start=1):
+        days[m] = days[f] = n
+    tens = {"العشرون": 20, "العشرين": 20, "الثلاثون": 30, "الثلاثين": 30}
+    for n, (m, f) in enumerate(zip(masculine[:9], feminine[:9], strict=True), start=1):
+        # "One" in a compound is الحادي (الحادي عشر), and in the twenties also الواحد (الواحد والعشرون).
+        one_m, one_f = ("الحادي", "الحادية") if n == 1 else (m, f)
+        days[f"{one_m} عشر"] = days[f"{one_f} عشرة"] = days[f"{one_f} عشر"] = 10 + n
+        for unit in (one_m, one_f, *(("الواحد", "الواحدة") if n == 1 else ())):
+            for word, value in tens.items():
+                if value + n <= 31:
+                    days[f"{unit} و{word}"] = value + n
+    days.update(tens)
+    return days
+
+
+_ORDINALS = _ordinal_days()
 
 
 def _alternation(names: Iterable[str]) -> str:
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+    """Longest first, spaces matching any white space, and "و" of a compound ordinal attached or not."""
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        words = [("و\\s*" + re.escape(w[1:])) if w.startswith("وال") else re.escape(w) for w in name.split(" ")]
+        parts.append(r"\s+".join(words))
+    return "|".join(parts)
+
+
+def _key(words: str) -> str:
+    """The dictionary key of a matched (multi-word) name: single spaces, "و" attached to its word."""
+    return re.sub(r"\bو\s+", "و", " ".join(words.split()))
 
 
 _MONTH = f"(?:{_alternation(_GREGORIAN)}|{_alternation(_HIJRI)})"
-# A paired form names the same month twice: "كانون الثاني/يناير", "آب/اغسطس".
-_MONTH_PAIR = rf"(?P<month>{_MONTH})(?:\s*[/(-]\s*(?P<month2>{_MONTH})\)?)?"
+# A paired form names the same month twice: "كانون الثاني/يناير", "آب/اغسطس", "يناير (كانون الثاني)".
+_MONTH_PAIR = rf"(?P<month>{_MONTH})\b(?:\s*[/(-]\s*(?P<month2>{_MONTH})\b\)?)?"
 _SEP = r"[\s,،.\-/|]*"
+_SEP_ONLY = re.compile(r"[\s,،.\-/|]*")
 _YEAR = r"(?P<year>\d{4})(?!\d)\s*(?P<era>ه|م(?!\w)|ad\b)?"
+# "من شهر" between a day and its month: "12 من شهر مايو", "الاول من شهر شباط".
+_OF_MONTH = r"(?:من\s+)?(?:شهر\s+)?"
 _DMY_NAMED = re.compile(
-    rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er)?\s*(?:من\s+)?{_SEP}\b{_MONTH_PAIR}\b(?:{_SEP}{_YEAR})?"
+    rf"(?<![\d:.])(?P<day>\d{{1,2}})(?:st|nd|rd|th|er)?{_SEP}{_OF_MONTH}\b{_MONTH_PAIR}(?:{_SEP}{_YEAR})?"
 )
 _MDY_NAMED = re.compile(rf"\b{_MONTH_PAIR}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){_SEP}{_YEAR}")
-_ORDINAL_NAMED = re.compile(rf"\b(?P<ord>{'|'.join(_ORDINALS)})\s+من\s+{_MONTH_PAIR}\b(?:{_SEP}{_YEAR})?")
+_ORDINAL_NAMED = re.compile(rf"\b(?P<ord>{_alternation(_ORDINALS)})\s+{_OF_MONTH}{_MONTH_PAIR}(?:{_SEP}{_YEAR})?")
 _YMD_NUMERIC = re.compile(
     r"(?<!\d)(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})(?!\d)\s*(?P<era>ه|م(?!\w))?"
 )
 _DMY_NUMERIC = re.compile(
     r"(?<![\d.:])(?P<day>\d{1,2})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})(?!\d)\s*(?P<era>ه|م(?!\w))?"
 )
+_AMPM = r"صباحا|مساءا|مساء|ظهرا|عصرا|ليلا|فجرا|am|pm|a\.m\.|p\.m\."
 _TIME = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})\s*:\s*(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?"
-    r"(?:\s*(?P<ampm>صباحا|مساءا|مساء|ظهرا|ص|م|am|pm|a\.m\.|p\.m\.)(?!\w))?"
+    rf"(?:\s*(?P<ampm>{_AMPM}|ص|م)(?!\w))?"
+)
+# An hour without minutes: "الساعة 10"، "10 صباحا" (a bare ص/م after a number is too often an era mark).
+_HOUR = re.compile(
+    rf"\bالساعة\s+(?P<h>\d{{1,2}})(?![\d:])(?:\s*(?P<ampm>{_AMPM})(?!\w))?"
+    rf"|(?<![\d:.])(?P<h2>\d{{1,2}})\s*(?P<ampm2>{_AMPM})(?!\w)"
 )
 _OFFSET = re.compile(r"\b(?:gmt|utc)\s*(?:(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?", re.I)
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.I)
@@ -92,26 +143,73 @@ _DUALS = {
     "شهران": "months", "سنتين": "years", "سنتان": "years", "عامين": "years", "عامان": "years",
 }
 _UNIT_RE = _alternation({**_UNITS, **_DUALS})
-_AGO = re.compile(rf"(?:منذ|قبل|من)\s+(?:(?P<n>\d+|واحد|واحدة)\s*)?(?P<unit>{_UNIT_RE})\b")
+_WEEKDAY_ALT = _alternation(_WEEKDAYS)
+_YESTERDAY = r"امس|الامس|بالامس|البارحة|البارح|امبارحة|امبارح|مبارح"
+# "منذ 3 ساعات", "قبل يومين", "من اسبوع"; not "من شهر شباط", "من يوم الخميس", "منذ يوم أمس": there the unit
+# word introduces a named month or day, it is not a count.
+_AGO = re.compile(
+    rf"\b(?P<ago>منذ|قبل|من)\s+(?:(?P<n>\d+|واحد|واحدة)\s*)?(?P<unit>{_UNIT_RE})\b"
+    rf"(?!\s+(?:{_MONTH}|{_WEEKDAY_ALT}|{_YESTERDAY})\b)"
+)
 _AGO_LIST = re.compile(rf"(?P<n>\d+)\s*(?P<unit>{_UNIT_RE})\b")
-_DAY_WORDS = [
-    (re.compile(r"\b(?:اول\s+امس|امس\s+الاول|قبل\s+البارحة|(?:اليوم\s+)?القبل\s+البارحة)\b"), 2),
-    (re.compile(r"\b(?:امس|البارحة|اليوم\s+الماضي|اليوم\s+المنصرم|اليوم\s+السابق)\b"), 1),
-    (re.compile(r"\b(?:اليوم|هذا\s+اليوم|الان|الآن|now|today)\b"), 0),
-]
+# One pattern, longest phrase first, so that "قبل أمس" is two days and never "أمس" (one day) plus a word.
+_DAY_WORDS = re.compile(
+    r"\b(?:"
+    rf"(?P<d3>(?:اليوم\s+)?(?:القبل|اللي\s+قبل|الي\s+قبل|الذي\s+قبل|قبل)\s+اول\s+(?:من\s+)?(?:{_YESTERDAY}))"
+    rf"|(?P<d2>(?:اليوم\s+)?(?:القبل|اللي\s+قبل|الي\s+قبل|الذي\s+قبل|قبل)\s+(?:{_YESTERDAY})"
+    rf"|اول\s+(?:من\s+)?(?:{_YESTERDAY})|امس\s+الاول)"
+    rf"|(?P<d1>{_YESTERDAY}|اليوم\s+الماضي|اليوم\s+المنصرم|اليوم\s+السابق)"
+    r"|(?P<d0>هذا\s+اليوم|اليوم|الان|now|today)"
+    r")\b"
+)
+# Words after which "اليوم" still means today ("نشر اليوم", "صباح اليوم") and "من يوم" a day ago; after any
+# other word "اليوم" is part of a name ("المصري اليوم", "روسيا اليوم") and "من" is "than" or "of" ("اكثر من
+# ساعة"). Before a definite word "اليوم" is "the ... day" ("اليوم السابع").
+_LABELS = frozenset(
+    {"في", "نشر", "نشرت", "تحديث", "محدث", "محدثة", "بتاريخ", "تاريخ", "هذا", "صباح", "مساء", "ظهر", "عصر",
+     "فجر", "ليلة"}
+)
+_TODAY_BEFORE = frozenset({"الساعة", *(w for w in _WEEKDAYS if w.startswith("ال"))})
 _WEEKDAY_RE = re.compile(
-    rf"\b(?P<wd>{_alternation(_WEEKDAYS)})\b(?:\s+(?P<which>(?:الاسبوع\s+)?(?:الماضي|الفائت|المنصرم|السابق)"
+    rf"\b(?P<wd>{_WEEKDAY_ALT})\b(?:\s+(?P<which>(?:الاسبوع\s+)?(?:الماضي|الفائت|المنصرم|السابق)"
     r"|الاسبوع\s+الحالي|هذا\s+الاسبوع|من\s+هذا\s+الاسبوع))?"
 )
+# Dates that are names: "مدينة 6 أكتوبر", "ثورة 25 يناير", "قوى 14 آذار", "ميدان 30 يونيو".
+_NAMED_DATE = re.compile(
+    r"\b(?:مدينة|مدينه|ثورة|ثوره|حرب|ميدان|شارع|جسر|كوبري|محور|جامعة|نادي|قوي|تيار|تحالف|حركة|ذكري|انتفاضة"
+    rf"|احداث|مجزرة)\s+\d{{1,2}}\s+(?:من\s+)?{_MONTH}\b(?:{_SEP}\d{{4}}(?!\d))?"
+)
+# Counters printed beside a date: views, comments, reading time ("قراءة 5 دقائق" is not "5 minutes ago"); a
+# year is never a count ("12 مايو 2024 قراءة 5 دقائق").
+_COUNTER = re.compile(
+    r"\b(?:(?:مدة|وقت)\s+)?(?:ال|لل)?قراءة\s*(?::\s*)?\d+\s*(?:دقائق|دقيقة|دقيقه|دقايق|د|mins?)?(?!\w)"
+    r"|(?<![\d:])\d+\s*(?:دقائق|دقيقة|دقيقه|دقايق|mins?)\s+(?:لل)?قراءة\b"
+    r"|(?<![\d:])(?!(?:1[3-9]|2[01])\d\d(?!\d))\d+(?:[.,٬]\d+)*\s*(?:تعليقات|تعليق|مشاهدات|مشاهدة|مشاهده|قراءات|قراءة|زيارات|زيارة|views?|comments?)\b"
+)
+_NUMBER = re.compile(r"\d+(?:[.,٬٫]\d+)*")
+_LEFTOVER_MONTH = re.compile(rf"\b(?:{_alternation(k for k in _GREGORIAN if k not in _AMBIGUOUS_MONTHS)})\b")
+
+
+class _NotUnderstood(Exception):
+    """The string has date parts that contradict each other or that the parser cannot account for."""
 
 
 @dataclass(frozen=True)
 class _Found:
     start: int
     end: int
-    day: date
+    day: date | None  # None: a Hijri day and month without a year (checked against the date, never chosen)
     hijri: bool
     has_year: bool
+    month: int
+    dom: int
+
+
+@dataclass(frozen=True)
+class _Relative:
+    spans: tuple[tuple[int, int], ...]
+    moment: datetime
+    exact: bool  # "منذ ساعتين" gives the time; "أمس" and "الثلاثاء" only the day
 
 
 def _to_tz(tz: ZoneInfo | str | tzinfo) -> tzinfo:
@@ -119,26 +217,37 @@ def _to_tz(tz: ZoneInfo | str | tzinfo) -> tzinfo:
 
 
 def _month_number(name: str) -> tuple[int, bool]:
-    key = re.sub(r"\s+", " ", name)
+    key = _key(name)
     if key in _GREGORIAN:
         return _GREGORIAN[key], False
     return _HIJRI[key], True
 
 
-def _make(year: int | None, month: int, day: int, hijri: bool, now: date) -> tuple[date, bool] | None:
+def _make(year: int | None, month: int, day: int, hijri: bool, now: date) -> date | None:
+    """The date, None for a Hijri day without a year; raises _NotUnderstood for a day that does not exist."""
     try:
         if hijri:
             if year is None:
+                hijri_to_gregorian(1445, month, day)  # validates day and month
                 return None
-            return hijri_to_gregorian(year, month, day), True
+            if year > _HIJRI_MAX_YEAR:
+                raise _NotUnderstood(f"Hijri year {year}")
+            return hijri_to_gregorian(year, month, day)
         if year is None:
-            found = date(now.year, month, day)
-            if found > now:
-                found = date(now.year - 1, month, day)
-            return found, False
-        return date(year, month, day), True
-    except (ValueError, OverflowError):
-        return None
+            # The most recent such day not after ``now`` (29 February: the last leap year's).
+            for back in range(9):
+                try:
+                    found = date(now.year - back, month, day)
+                except ValueError:
+                    if not (month == 2 and day == 29):
+                        raise
+                    continue
+                if found <= now:
+                    return found
+            raise _NotUnderstood(f"{month}-{day}")
+        return date(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise _NotUnderstood(str(exc)) from exc
 
 
 def _absolute(text: str, now: date) -> list[_Found]:
@@ -149,102 +258,237 @@ def _absolute(text: str, now: date) -> list[_Found]:
             month, hijri = _month_number(groups["month"])
             if groups.get("month2"):
                 month2, hijri2 = _month_number(groups["month2"])
-                # "كانون الثاني/يناير" must agree; a disagreeing pair is not a paired month name.
-                if month2 != month or hijri2 != hijri:
-                    continue
-            day = _ORDINALS[groups["ord"]] if groups.get("ord") else int(groups["day"])
+                if month2 != month or hijri2 != hijri:  # "شباط/مارس" names two months
+                    raise _NotUnderstood(m[0])
+            day = _ORDINALS[_key(groups["ord"])] if groups.get("ord") else int(groups["day"])
             year = int(groups["year"]) if groups.get("year") else None
-            if year is not None and groups.get("era") == "ه":
-                hijri = True
+            era = groups.get("era")
+            if year is not None and era and (era == "ه") != hijri:
+                raise _NotUnderstood(m[0])  # "5 مايو 1445 هـ", "15 رمضان 2024م"
             made = _make(year, month, day, hijri, now)
-            if made:
-                found.append(_Found(m.start(), m.end(), made[0], hijri, made[1]))
-    for m in _YMD_NUMERIC.finditer(text):
-        year = int(m["year"])
-        hijri = m["era"] == "ه" or 1300 <= year <= 1500
-        made = _make(year, int(m["month"]), int(m["day"]), hijri, now)
-        if made:
-            found.append(_Found(m.start(), m.end(), made[0], hijri, True))
-    for m in _DMY_NUMERIC.finditer(text):
-        year = int(m["year"])
-        hijri = m["era"] == "ه" or 1300 <= year <= 1500
-        made = _make(year, int(m["month"]), int(m["day"]), hijri, now)
-        if made:
-            found.append(_Found(m.start(), m.end(), made[0], hijri, True))
+            found.append(_Found(m.start(), m.end(), made, hijri, year is not None, month, day))
+    for pattern in (_YMD_NUMERIC, _DMY_NUMERIC):
+        for m in pattern.finditer(text):
+            year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+            hijri = m["era"] == "ه" or 1300 <= year <= 1500
+            found.append(_Found(m.start(), m.end(), _make(year, month, day, hijri, now), hijri, True, month, day))
     return found
 
 
 def _pick(found: list[_Found]) -> _Found | None:
     """A full Gregorian date beats a Hijri one (pages print both), which beats a date without a year."""
-    if not found:
+    candidates = [f for f in found if f.day is not None]
+    if not candidates:
         return None
 
     def rank(f: _Found) -> tuple[int, int]:
         return (0 if f.has_year and not f.hijri else 1 if f.has_year else 2, f.start)
 
-    return min(found, key=rank)
+    return min(candidates, key=rank)
 
 
-def _time_near(text: str, at: _Found | None) -> tuple[time | None, timezone | None]:
-    best: tuple[int, re.Match[str]] | None = None
-    for m in _TIME.finditer(text):
-        if at and at.start <= m.start() < at.end:
+def _near(day: date, other: date) -> bool:
+    return abs(day - other) <= _HIJRI_SLACK
+
+
+def _agreed_day(found: list[_Found], chosen: _Found) -> date:
+    """The chosen date once every other date of the string agrees with it; raises _NotUnderstood otherwise.
+
+    A Hijri date chosen for want of a full Gregorian one gives way to the Gregorian day and month printed
+    beside it ("11 شوال 1441 - 3 يونيو"): the page's own calendar may be a day off Umm al-Qura."""
+    assert chosen.day is not None
+    day = chosen.day
+    for f in found:
+        if f is chosen:
             continue
-        distance = 0 if at is None else min(abs(m.start() - at.end), abs(at.start - m.end()))
-        if best is None or distance < best[0]:
-            best = (distance, m)
-    offset: timezone | None = None
-    om = _OFFSET.search(text)
-    if om:
-        minutes = 0
-        if om["sign"]:
-            minutes = int(om["oh"]) * 60 + int(om["om"] or 0)
-            minutes = -minutes if om["sign"] == "-" else minutes
-        offset = timezone(timedelta(minutes=minutes))
-    if best is None:
-        return None, offset
-    m = best[1]
-    hour, minute, second = int(m["h"]), int(m["m"]), int(m["s"] or 0)
-    ampm = (m["ampm"] or "").replace(".", "")
-    if ampm in ("م", "مساء", "مساءا", "pm", "ظهرا") and hour < 12:
+        if f.day is None:  # a Hijri day and month without a year: some nearby Hijri year must fit
+            approx = round((day.toordinal() - date(622, 7, 16).toordinal()) / 354.367) + 1
+            if not any(_near(hijri_to_gregorian(y, f.month, f.dom), day) for y in (approx - 1, approx, approx + 1)):
+                raise _NotUnderstood("Hijri day and month")
+        elif f.hijri or chosen.hijri:
+            other = f.day if f.has_year else _nearest(day, f.month, f.dom)
+            if not _near(other, day):
+                raise _NotUnderstood("Hijri and Gregorian dates disagree")
+            if chosen.hijri and not f.hijri:
+                day = other
+        elif f.has_year and chosen.has_year:
+            if f.day != day:
+                raise _NotUnderstood("two dates")
+        elif (f.day.month, f.day.day) != (day.month, day.day):
+            raise _NotUnderstood("two dates")
+    return day
+
+
+def _nearest(day: date, month: int, dom: int) -> date:
+    options = []
+    for year in (day.year - 1, day.year, day.year + 1):
+        try:
+            options.append(date(year, month, dom))
+        except ValueError:
+            continue
+    return min(options, key=lambda d: abs(d - day))
+
+
+def _weekday_day(text: str, found: list[_Found], day: date, movable: bool) -> tuple[date, list[tuple[int, int]]]:
+    """Check the weekday names of the string against the date (or, for a Hijri date, move the date by a day to
+    the printed weekday); returns the date and the spans accounted for.
+
+    A definite name (الأحد) counts anywhere; a bare one (أحد، جمعة: also "one", a name) only next to a date."""
+    spans = []
+    wanted: set[int] = set()
+    for m in _WEEKDAY_RE.finditer(text):
+        bare = not m["wd"].startswith("ال")
+        if bare and not any(_touch(text, m.end("wd"), f.start) or _touch(text, f.end, m.start()) for f in found):
+            continue
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        wanted.add(_WEEKDAYS[m["wd"]])
+        spans.append((m.start(), m.end()))
+    if not wanted:
+        return day, spans
+    if len(wanted) > 1:
+        raise _NotUnderstood("two weekdays")
+    (weekday,) = wanted
+    if day.weekday() == weekday:
+        return day, spans
+    if movable:
+        for shift in (-1, 1):
+            if (day + timedelta(days=shift)).weekday() == weekday:
+                return day + timedelta(days=shift), spans
+    raise _NotUnderstood("weekday")
+
+
+def _touch(text: str, end: int, start: int) -> bool:
+    """Does what ends at ``end`` stand right before what starts at ``start``, with only separators between?"""
+    return end <= start and _SEP_ONLY.fullmatch(text, end, start) is not None
+
+
+def _times(text: str) -> list[tuple[int, int, time]]:
+    """Every time of day in the string; raises _NotUnderstood for one that cannot be ("25:70")."""
+    found = []
+    for m in _TIME.finditer(text):
+        found.append((m.start(), m.end(), _clock(int(m["h"]), int(m["m"]), int(m["s"] or 0), m["ampm"], m[0])))
+    for m in _HOUR.finditer(text):
+        found.append((m.start(), m.end(), _clock(int(m["h"] or m["h2"]), 0, 0, m["ampm"] or m["ampm2"], m[0])))
+    return found
+
+
+def _clock(hour: int, minute: int, second: int, marker: str | None, printed: str) -> time:
+    ampm = (marker or "").replace(".", "")
+    afternoon = ampm in ("م", "مساء", "مساءا", "pm", "ظهرا", "عصرا") or (ampm == "ليلا" and hour >= 6)
+    if afternoon and hour < 12:
         hour += 12
-    elif ampm in ("ص", "صباحا", "am") and hour == 12:
+    elif ampm in ("ص", "صباحا", "am", "ليلا") and hour == 12:
         hour = 0
     if hour > 23 or minute > 59 or second > 59:
-        return None, offset
-    return time(hour, minute, second), offset
+        raise _NotUnderstood(printed)
+    return time(hour, minute, second)
 
 
-def _relative(text: str, now: datetime) -> datetime | None:
-    m = _AGO.search(text)
-    if m:
-        unit_word = re.sub(r"\s+", " ", m["unit"])
+def _time_near(times: list[tuple[int, int, time]], at: tuple[int, int] | None) -> time | None:
+    best: tuple[int, time] | None = None
+    for start, end, value in times:
+        distance = 0 if at is None else min(abs(start - at[1]), abs(at[0] - end))
+        if best is None or distance < best[0]:
+            best = (distance, value)
+    return best[1] if best else None
+
+
+def _offset(text: str) -> tuple[timezone | None, list[tuple[int, int]]]:
+    offset: timezone | None = None
+    spans = []
+    for om in _OFFSET.finditer(text):
+        spans.append((om.start(), om.end()))
+        if offset is None:
+            minutes = 0
+            if om["sign"]:
+                minutes = int(om["oh"]) * 60 + int(om["om"] or 0)
+                minutes = -minutes if om["sign"] == "-" else minutes
+            offset = timezone(timedelta(minutes=minutes))
+    return offset, spans
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _check_leftovers(
+    text: str, consumed: list[tuple[int, int]], yearless_ends: list[int], *, relative: bool = False
+) -> None:
+    """Raise _NotUnderstood when what the date reading did not account for could be part of a date: a day,
+    month or hour number (1-2 digits, "3.5"), a year (1300-2199), any number right after a date without a
+    year (its mangled year: "5 مايو 20245"), or a month name. Beside a relative date ("أمس") every number
+    left over counts: such a date has room for nothing but its count and a time."""
+    rest = _blank(text, consumed)
+    for m in _NUMBER.finditer(rest):
+        parts = re.split(r"[.,٬٫]", m[0])
+        after_yearless = any(_touch(rest, end, m.start()) for end in yearless_ends)
+        year_like = len(parts) == 1 and 1300 <= int(m[0]) <= 2199
+        if relative or after_yearless or all(len(p) <= 2 for p in parts) or year_like:
+            raise _NotUnderstood(m[0])
+    if _LEFTOVER_MONTH.search(rest):
+        raise _NotUnderstood("month name")
+
+
+def _relatives(text: str, now: datetime, *, absolute: bool) -> list[_Relative]:
+    """Relative expressions in order of precedence ("منذ …", lists, weekdays, day words). Beside an absolute
+    date only those that name a day other than today can contradict it: weekdays are checked on their own,
+    and "اليوم" is too often part of a name."""
+    found: list[_Relative] = []
+    for m in _AGO.finditer(text):
+        if m["ago"] == "من" and not _after_label(text, m.start()):
+            continue  # "اكثر من ساعة", "بدلا من يوم": "من" there is not "ago"
+        unit_word = _key(m["unit"])
         if unit_word in _DUALS:
-            return _minus(now, _DUALS[unit_word], 2)
-        n = 1 if m["n"] in (None, "واحد", "واحدة") else int(m["n"])
-        return _minus(now, _UNITS[unit_word], n)
-    pairs = list(_AGO_LIST.finditer(text))
-    if pairs and sum(len(p[0]) for p in pairs) * 2 >= len(re.sub(r"[\s,،]", "", text)):
-        result = now
-        for p in pairs:
-            unit = _UNITS.get(p["unit"]) or _DUALS[p["unit"]]
-            result = _minus(result, unit, int(p["n"]))
-        return result
-    wd = _WEEKDAY_RE.search(text)
-    if wd:
-        target = _WEEKDAYS[wd["wd"]]
-        which = wd["which"] or ""
-        monday = now.date() - timedelta(days=now.weekday())
-        if any(w in which for w in ("الماضي", "الفائت", "المنصرم", "السابق")):
-            return _at_day(now, monday - timedelta(days=7 - target))
-        if "الحالي" in which or "هذا" in which:
-            return _at_day(now, monday + timedelta(days=target))
-        back = (now.weekday() - target) % 7
-        return _at_day(now, now.date() - timedelta(days=back))
-    for pattern, days in _DAY_WORDS:
-        if pattern.search(text):
-            return now - timedelta(days=days)
-    return None
+            moment = _minus(now, _DUALS[unit_word], 2)
+        else:
+            moment = _minus(now, _UNITS[unit_word], 1 if m["n"] in (None, "واحد", "واحدة") else int(m["n"]))
+        found.append(_Relative(((m.start(), m.end()),), moment, True))
+    if not found and not absolute:
+        pairs = list(_AGO_LIST.finditer(text))
+        if pairs and sum(len(p[0]) for p in pairs) * 2 >= len(re.sub(r"[\s,،]", "", text)):
+            result = now
+            for p in pairs:
+                unit = _UNITS.get(p["unit"]) or _DUALS[p["unit"]]
+                result = _minus(result, unit, int(p["n"]))
+            found.append(_Relative(tuple((p.start(), p.end()) for p in pairs), result, True))
+    if not absolute:
+        for wd in _WEEKDAY_RE.finditer(text):
+            which = wd["which"] or ""
+            if not which and not wd["wd"].startswith("ال"):
+                continue  # a bare "أحد", "جمعة" alone is a word or a name, not a weekday
+            found.append(_Relative(((wd.start(), wd.end()),), _weekday(now, _WEEKDAYS[wd["wd"]], which), False))
+    for m in _DAY_WORDS.finditer(text):
+        days = next(n for n, g in enumerate(("d0", "d1", "d2", "d3")) if m[g])
+        if days == 0 and (absolute or (m[0] == "اليوم" and not _is_today(text, m.start(), m.end()))):
+            continue
+        found.append(_Relative(((m.start(), m.end()),), now - timedelta(days=days), False))
+    return found
+
+
+def _after_label(text: str, start: int) -> bool:
+    """Is what starts at ``start`` first in the string, or after a number or a label ("نشر", "صباح")?"""
+    before = re.search(r"(\w+)\W*$", text[max(0, start - 20) : start])
+    return not before or before[1].isdigit() or before[1] in _LABELS
+
+
+def _is_today(text: str, start: int, end: int) -> bool:
+    if not _after_label(text, start):
+        return False
+    after = re.match(r"\s+(ال\w+)", text[end : end + 20])
+    return not (after and after[1] not in _TODAY_BEFORE)
+
+
+def _weekday(now: datetime, target: int, which: str) -> datetime:
+    monday = now.date() - timedelta(days=now.weekday())
+    if any(w in which for w in ("الماضي", "الفائت", "المنصرم", "السابق")):
+        return _at_day(now, monday - timedelta(days=7 - target))
+    if "الحالي" in which or "هذا" in which:
+        return _at_day(now, monday + timedelta(days=target))
+    return _at_day(now, now.date() - timedelta(days=(now.weekday() - target) % 7))
 
 
 def _at_day(now: datetime, day: date) -> datetime:
@@ -275,11 +519,49 @@ def parse_iso(text: str, tz: ZoneInfo | str | tzinfo = "UTC") -> datetime | None
     return parsed
 
 
+def _read(text: str, zone: tzinfo, now: datetime) -> datetime | None:
+    # Counters and dates that are names are neither dates nor unexplained date parts.
+    text = _blank(text, [(m.start(), m.end()) for p in (_COUNTER, _NAMED_DATE) for m in p.finditer(text)])
+    found = _absolute(text, now.date())
+    times = _times(text)
+    offset, consumed = _offset(text)
+    consumed += [(start, end) for start, end, _ in times]
+    if found:
+        chosen = _pick(found)
+        if chosen is None:
+            return None  # only Hijri days without a year
+        day = _agreed_day(found, chosen)
+        movable = chosen.hijri and all(f.hijri for f in found)
+        day, weekday_spans = _weekday_day(text, found, day, movable)
+        for rel in _relatives(text, now, absolute=True):
+            if rel.moment.date() != day:
+                raise _NotUnderstood("relative and absolute dates disagree")
+            consumed += rel.spans
+        dates = [(f.start, f.end) for f in found]
+        _check_leftovers(text, consumed + weekday_spans + dates, [f.end for f in found if not f.has_year])
+        at = _time_near(times, (chosen.start, chosen.end))
+        return datetime.combine(day, at or time(0, 0)).replace(tzinfo=offset or zone)
+    relatives = _relatives(text, now, absolute=False)
+    if not relatives:
+        return None
+    first = relatives[0]
+    if any(r.moment.date() != first.moment.date() for r in relatives):
+        raise _NotUnderstood("relative dates disagree")
+    spans = [s for r in relatives for s in r.spans]
+    _check_leftovers(text, consumed + spans, [], relative=True)
+    at = _time_near(times, first.spans[0])
+    if at is not None and not first.exact:
+        # "أمس 10:30": the day from the word, the time as printed, in ``now``'s zone.
+        return datetime.combine(first.moment.date(), at, now.tzinfo)
+    return first.moment
+
+
 def parse_date(text: str, *, tz: ZoneInfo | str = "UTC", now: datetime | None = None) -> datetime | None:
     """The date a visible (or machine) date string denotes, as an aware datetime, or None.
 
     ``tz`` is the site's time zone, used when the text gives no offset; ``now`` (default: the current time)
-    resolves relative dates ("منذ ساعتين", "أمس") and dates printed without a year.
+    resolves relative dates ("منذ ساعتين", "أمس") and dates printed without a year. A string whose date parts
+    disagree, or that holds a date part the parser cannot account for, gives None rather than a guess.
     """
     zone = _to_tz(tz)
     if not text or not text.strip():
@@ -291,17 +573,10 @@ def parse_date(text: str, *, tz: ZoneInfo | str = "UTC", now: datetime | None = 
         now = datetime.now(zone)
     elif now.tzinfo is None:
         now = now.replace(tzinfo=zone)
-    folded = fold(text[:_MAX_TEXT])
     try:
-        chosen = _pick(_absolute(folded, now.date()))
-        if chosen is None:
-            # Relative dates count back from ``now`` and keep its offset (the site's zone unless given).
-            return _relative(folded, now)
-        at, offset = _time_near(folded, chosen)
-    except (ValueError, OverflowError):  # "منذ 5000 سنة" and other dates outside the calendar
+        return _read(fold(text[:_MAX_TEXT]), zone, now)
+    except (_NotUnderstood, ValueError, OverflowError):  # also "منذ 5000 سنة": outside the calendar
         return None
-    moment = datetime.combine(chosen.day, at or time(0, 0))
-    return moment.replace(tzinfo=offset or zone)
 
 
 def format_date(moment: datetime | None) -> str | None:

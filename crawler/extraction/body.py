@@ -12,7 +12,8 @@ from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
 from crawler.extraction.boilerplate import Block
-from crawler.extraction.scan import is_boilerplate_element, prune
+from crawler.extraction.density import Density
+from crawler.extraction.scan import Pruned, is_boilerplate_element, prune
 from crawler.extraction.textutil import clean
 from crawler.extraction.xpaths import elements
 
@@ -90,16 +91,24 @@ def _flush(pending: list[str], out: list[Block]) -> None:
         out.append(Block("p", text, markup, _link_ratio(fragment, text)))
 
 
-def blocks_from_element(element: HtmlElement, remove: list[etree.XPath]) -> list[Block]:
-    """Blocks of a body element chosen by a selector, after the site's and the generic removals."""
-    element = deepcopy(element)
+def blocks_from_element(
+    element: HtmlElement, remove: list[etree.XPath], density: Density | None = None
+) -> list[Block]:
+    """Blocks of one element (a selector's body, the densest container), without what the site's ``remove``
+    selectors name and, given the page's ``density``, without the boilerplate blocks whose content shows it.
+    The tree is left as it was."""
+    pruned = Pruned()
     for finder in remove:
         for node in elements(finder, element):
-            if node is not element and node.getparent() is not None:
-                node.drop_tree()
-    prune([e for e in element.iterdescendants() if is_boilerplate_element(e)])
+            if node is not element:
+                pruned.take(node)
+    if density is not None:
+        prune([e for e in element.iterdescendants() if is_boilerplate_element(e)], density, pruned)
     out: list[Block] = []
-    _walk(element, out)
+    try:
+        _walk(element, out)
+    finally:
+        pruned.undo()
     return out
 
 

@@ -4,6 +4,7 @@ then the Arabic layers (boilerplate, credits, bylines, dates, language) on top o
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -15,24 +16,27 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from crawler.extraction import xpaths
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.body import blocks_from_element, blocks_from_trafilatura
-from crawler.extraction.boilerplate import Block, filter_blocks, is_boilerplate_line
+from crawler.extraction.boilerplate import Block, filter_blocks, is_boilerplate_line, trim_furniture
 from crawler.extraction.credits import (
     closing_credit,
+    is_caption,
     is_photo_credit,
     only_agencies,
     repeated_attributions,
     split_dateline,
 )
 from crawler.extraction.dates import format_date, parse_date, parse_iso
+from crawler.extraction.density import Paragraph, measure
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.model import Extracted, ExtractionError
 from crawler.extraction.sanitize import sanitize_html
-from crawler.extraction.scan import Scan, prune, scan
+from crawler.extraction.scan import Pruned, Scan, prune, scan
 from crawler.extraction.selectors import compile_selector, select_attribute_or_text, select_elements, select_text
 from crawler.extraction.structured import Structured, read_structured
 from crawler.extraction.textutil import alnum_key, clean
 from crawler.extraction.title import choose_title, strip_site_name
+from crawler.extraction.witnesses import Witness, choose, fill_gaps
 from crawler.registry import Site
 
 # Comments dropped at parse time: text after an HTML comment inside a paragraph is otherwise lost by the
@@ -46,6 +50,13 @@ _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?
 _BYLINE_START = re.compile(r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|تحرير)\s*[:：\-–—]?\s*\S")
 _MIN_SELECTOR_BODY = 80
 _FAST_ENOUGH = 300
+# When the first witness may have lost the article: pruning took out this many characters of running
+# paragraphs, or another witness is this much longer (_LONGER times, plus _SLACK characters).
+_CUT_RUNNING = 150
+_LONGER = 1.3
+_SLACK = 200
+_EDGE_SHARE = 0.3
+_TAG = re.compile(r"<[^<>]{0,400}>")
 _EPOCH_END = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
 _ARTICLEISH = re.compile(r"article|post|story|entry|details|single|news-?cat")
 _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
@@ -233,36 +244,130 @@ def _same_site(candidate: str | None, url: str) -> str | None:
     return None
 
 
-def _body_blocks(tree: HtmlElement, site: Site | None, url: str, sd: Structured, sc: Scan) -> list[Block]:
-    """Runs last: it prunes boilerplate from the tree in place before handing it to trafilatura."""
+def _body_blocks(
+    tree: HtmlElement, site: Site | None, url: str, sd: Structured, sc: Scan, title: str | None, tz: ZoneInfo
+) -> list[Block]:
+    """The body's blocks, boilerplate filtered. Runs last: it takes boilerplate out of the tree (and may put it
+    back) before handing the tree to trafilatura.
+
+    The first witness is the site's body selector when it has one, else trafilatura on the tree with the
+    boilerplate blocks taken out. When cheap signals say it may have lost the article (pruning took out running
+    paragraphs; it is much shorter than JSON-LD ``articleBody``, than the densest container or than twice the
+    description), the other witnesses are asked too (``witnesses.py``) and the body is chosen by agreement.
+    """
     selectors = site.selectors if site else None
     remove = [compile_selector(s) for s in selectors.remove] if selectors else []
+    density = measure(tree)
+    first: Witness | None = None
+    pruned: Pruned | None = None
     if selectors and selectors.body:
-        elements = select_elements(tree, selectors.body)
-        if elements:
-            blocks = [b for e in elements for b in blocks_from_element(e, remove)]
-            if sum(len(b.text) for b in blocks) >= _MIN_SELECTOR_BODY:
-                return blocks
-    for finder in remove:
-        for node in xpaths.elements(finder, tree):
-            if node.getparent() is not None:
-                node.drop_tree()
-    prune(sc.boilerplate)
-    # trafilatura's fast path (no second-opinion extractors) is enough for most article pages; a short result
-    # means it missed the article, and only then the full comparison runs.
-    blocks = blocks_from_trafilatura(tree, url, fast=True)
-    if sum(len(b.text) for b in blocks) < max(_FAST_ENOUGH, 2 * len(sd.description or "")):
-        blocks = blocks_from_trafilatura(tree, url, fast=False) or blocks
-    if blocks:
-        return blocks
-    if sd.article_body:
-        return [Block("p", line, line) for line in (clean(x) for x in sd.article_body.split("\n")) if line]
+        chosen = select_elements(tree, selectors.body)
+        blocks = [b for e in chosen for b in blocks_from_element(e, remove, density)]
+        if sum(len(b.text) for b in blocks) >= _MIN_SELECTOR_BODY:
+            first = Witness("selector", _clean_blocks(blocks, title, tz))
+    if first is None:
+        for finder in remove:
+            for node in xpaths.elements(finder, tree):
+                if node.getparent() is not None:
+                    node.drop_tree()
+        pruned = prune(sc.boilerplate, density)
+        # trafilatura's fast path (no second-opinion extractors) is enough for most article pages; a short result
+        # means it missed the article, and only then the full comparison runs.
+        blocks = blocks_from_trafilatura(tree, url, fast=True)
+        if sum(len(b.text) for b in blocks) < max(_FAST_ENOUGH, 2 * len(sd.description or "")):
+            blocks = blocks_from_trafilatura(tree, url, fast=False) or blocks
+        first = Witness("pruned", _clean_blocks(blocks, title, tz), family="trafilatura")
+    article_body = _article_body_blocks(sd)
+    densest = density.densest()
+    dense_running = density.of(densest).running if densest is not None else 0
+    doubts = _doubts(first, pruned, article_body, dense_running, len(sd.description or ""))
+    if densest is not None and not doubts and _missed(first, density.paragraphs_in(densest)) >= _CUT_RUNNING:
+        doubts.append("misses_dense_paragraphs")
+    doubtful = bool(doubts)
+    if not doubtful:
+        return first.blocks
+    witnesses = [first]
+    if pruned is not None:
+        cut_running = pruned.running_chars > 0
+        pruned.undo()
+    # trafilatura again, on the tree as the page sent it: only worth its time when pruning took out running
+    # text (else it reads what the first run read) or when the first witness is the site's selector.
+    if pruned is None or cut_running:
+        untouched = blocks_from_trafilatura(tree, url, fast=True)
+        witnesses.append(Witness("untouched", _clean_blocks(untouched, title, tz), family="trafilatura"))
+    dense: Witness | None = None
+    if densest is not None:
+        dense = Witness("density", _clean_blocks(blocks_from_element(densest, remove), title, tz))
+    if dense is not None:
+        witnesses.append(dense)
+    if article_body:
+        witnesses.append(Witness("article_body", _clean_blocks(article_body, title, tz)))
+    verdict = choose(witnesses).chosen
+    if dense is not None and verdict is not dense and verdict.name != "article_body":
+        return fill_gaps(verdict, dense)
+    if verdict.blocks:
+        return verdict.blocks
     body = tree.find("body")
-    return blocks_from_element(body, remove) if body is not None else []
+    return _clean_blocks(blocks_from_element(body, remove), title, tz) if body is not None else []
+
+
+def _doubts(
+    first: Witness, pruned: Pruned | None, article_body: list[Block], dense_running: int, description: int
+) -> list[str]:
+    """Why the first witness may have lost (or buried) the article, from figures already at hand."""
+    have = first.running_chars
+    checks = {
+        "short": have < _FAST_ENOUGH,
+        "pruned_running_text": pruned is not None and pruned.running_chars >= _CUT_RUNNING,
+        "shorter_than_article_body": sum(len(b.text) for b in article_body) > _LONGER * have + _SLACK,
+        "shorter_than_densest": dense_running > _LONGER * have + _SLACK,
+        "longer_than_densest": bool(dense_running) and have > 2 * _LONGER * dense_running + _SLACK,
+        "shorter_than_description": have < 2 * description,
+    }
+    return [name for name, failed in checks.items() if failed]
+
+
+def _missed(witness: Witness, paragraphs: list[Paragraph]) -> int:
+    """Characters of running paragraphs that ``witness`` does not hold (boilerplate lines and captions, which
+    every witness drops, aside). A paragraph missing between two it holds counts in full; missing ones before
+    the first or after the last it holds count only as a large share of the text (a subtitle, the teasers of
+    the next story are expected losses there; half the article is not)."""
+    held: list[bool | None] = []
+    for p in paragraphs:
+        if is_boilerplate_line(p.text) or is_caption(p.text):
+            held.append(None)
+        else:
+            held.append(witness.holds(p.text))
+    kept = [i for i, h in enumerate(held) if h]
+    if not kept:
+        return sum(p.chars for p, h in zip(paragraphs, held, strict=True) if h is False)
+    inside = sum(
+        p.chars for i, (p, h) in enumerate(zip(paragraphs, held, strict=True)) if h is False and kept[0] < i < kept[-1]
+    )
+    edges = sum(
+        p.chars
+        for i, (p, h) in enumerate(zip(paragraphs, held, strict=True))
+        if h is False and not kept[0] < i < kept[-1]
+    )
+    return inside + (edges if edges > _EDGE_SHARE * witness.running_chars else 0)
+
+
+def _article_body_blocks(sd: Structured) -> list[Block]:
+    """JSON-LD ``articleBody`` as one block (some CMSs put markup in it)."""
+    text = clean(_TAG.sub(" ", sd.article_body or ""))
+    return [Block("p", text, htmllib.escape(text, quote=False))] if text else []
+
+
+def _clean_blocks(blocks: list[Block], title: str | None, tz: ZoneInfo) -> list[Block]:
+    """Boilerplate lines, photo credits and date stamps out: what every witness is judged on."""
+    return [b for b in filter_blocks(blocks, title) if not _is_caption_credit(b.text) and not _is_date_line(b.text, tz)]
 
 
 def _is_caption_credit(text: str) -> bool:
-    """ "الصورة: رويترز" left in the text by the extractor: a photo credit, dropped and not counted."""
+    """ "الصورة: رويترز" or a caption ending in its credit, left in the text by the extractor: dropped, and its
+    agency not counted."""
+    if is_caption(text):
+        return True
     return is_photo_credit(text) and len(text) < 60 and only_agencies(re.sub(r"^.*?[:：]", "", text)) is not None
 
 
@@ -280,7 +385,8 @@ def _with_standfirst(blocks: list[Block], sc: Scan, description: str | None) -> 
     """The page's description printed under the headline is its stand-first: part of the article text even
     when the generic extractor left it out (it often sits in the header block)."""
     key = alnum_key(description or "")
-    if len(key) < 60 or any(alnum_key(b.text) == key for b in blocks[:3]):
+    # Already there, alone or as the start of the first paragraph (after its dateline).
+    if len(key) < 60 or any(key in alnum_key(b.text) for b in blocks[:3]):
         return blocks
     for element in [*sc.near_h1, *sc.subtitles]:
         text = clean(element.text_content())
@@ -340,13 +446,18 @@ def extract(
     subtitle = _subtitle(sc, title, sd.description)
     summary = _summary(sd.description, names)
 
-    blocks = filter_blocks(_body_blocks(tree, site, url, sd, sc), title)
-    blocks = [b for b in blocks if not _is_caption_credit(b.text) and not _is_date_line(b.text, tz)]
+    blocks = _body_blocks(tree, site, url, sd, sc, title, tz)
+    credit_names = _credit_names(names)
+    blocks = trim_furniture(
+        blocks,
+        [title or "", *h1s, category or "", *raw_bylines, *names],
+        keep=lambda line: split_dateline(line, credit_names)[0] is not None,
+    )
     blocks = _with_standfirst(blocks, sc, sd.description)
     if blocks and _BYLINE_START.match(blocks[0].text) and len(blocks[0].text) < 60:
         # A byline printed as the first paragraph ("كتب: سامر الحسن") is the author, not article text.
         raw_bylines.append(blocks.pop(0).text)
-    blocks, dateline, agencies = _credits(blocks, _credit_names(names))
+    blocks, dateline, agencies = _credits(blocks, credit_names)
     if not blocks:
         raise ExtractionError("no article text found")
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.density import Density
+
 _BOILERPLATE = re.compile(
     r"related|read-?also|read-?more|more-news|share|social|newsletter|subscribe|comment|\btags?\b|tag-?list|"
     r"keywords|follow|most-?read|trending|author-?box|sponsor|advert|\bads?\b|ads-|outbrain|taboola|print-|"
@@ -120,20 +122,6 @@ def _roles(marks: str | None, ident: str | None) -> tuple[bool, bool, bool, bool
     )
 
 
-def holds_article_text(element: HtmlElement) -> bool:
-    """True for a block that wraps real paragraphs (a theme's "content-sidebar-wrap"), not links."""
-    total = 0
-    for p in element.iter("p"):
-        length = len(p.text_content().strip())
-        linked = sum(len(a.text_content()) for a in p.iter("a"))
-        if length - linked > 300:
-            return True
-        total += max(0, length - linked)
-        if total > 600:
-            return True
-    return False
-
-
 def is_boilerplate_element(element: HtmlElement) -> bool:
     tag = element.tag
     if not isinstance(tag, str) or tag not in _BOILERPLATE_TAGS:
@@ -142,14 +130,49 @@ def is_boilerplate_element(element: HtmlElement) -> bool:
     return bool(key.strip()) and bool(_BOILERPLATE.search(key))
 
 
-def prune(elements: list[HtmlElement]) -> int:
-    """Drop boilerplate blocks in place (outermost first); returns how many were dropped."""
-    dropped: set[HtmlElement] = set()
+class Pruned:
+    """Elements taken out of the tree, each replaced by an empty placeholder, so that ``undo`` can put the tree
+    back exactly as it was (another extractor may then read the untouched page)."""
+
+    def __init__(self) -> None:
+        self._taken: list[tuple[HtmlElement, HtmlElement]] = []
+        self.running_chars = 0
+        """Characters of running paragraphs (``density.Figures.running``) inside the elements taken out."""
+
+    def take(self, element: HtmlElement, running_chars: int = 0) -> bool:
+        parent = element.getparent()
+        if parent is None:
+            return False
+        placeholder = HtmlElement()
+        placeholder.tag = "span"
+        placeholder.tail = element.tail
+        parent.replace(element, placeholder)
+        self._taken.append((element, placeholder))
+        self.running_chars += running_chars
+        return True
+
+    def __len__(self) -> int:
+        return len(self._taken)
+
+    def undo(self) -> None:
+        for element, placeholder in reversed(self._taken):
+            parent = placeholder.getparent()
+            if parent is not None:
+                parent.replace(placeholder, element)
+        self._taken.clear()
+        self.running_chars = 0
+
+
+def prune(elements: list[HtmlElement], density: Density, pruned: Pruned | None = None) -> Pruned:
+    """Take boilerplate blocks out (outermost first), except those whose content shows article text: a block
+    of running paragraphs stays whatever its class says. Returns what was taken, to ``undo`` if need be."""
+    pruned = pruned if pruned is not None else Pruned()
+    taken: set[HtmlElement] = set()
     for element in elements:
-        if element.getparent() is None or any(a in dropped for a in element.iterancestors()):
+        if element.getparent() is None or any(a in taken for a in element.iterancestors()):
             continue
-        if holds_article_text(element):
+        if density.holds_running_text(element):
             continue
-        element.drop_tree()
-        dropped.add(element)
-    return len(dropped)
+        if pruned.take(element, density.of(element).running):
+            taken.add(element)
+    return pruned

@@ -8,7 +8,7 @@ class and id (dates, bylines, boilerplate blocks) are not paths at all: ``scan.p
 
 from __future__ import annotations
 
-from lxml.etree import XPath, _Element
+from lxml.etree import XPath, _Element, _ElementUnicodeResult
 from lxml.html import HtmlElement
 
 HTML_LANG = XPath("/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
@@ -28,6 +28,16 @@ def strings(xpath: XPath, node: _Element) -> list[str]:
     """The string results of ``xpath`` (attribute values, text nodes)."""
     found = xpath(node)
     return [str(s) for s in found if isinstance(s, str | bytes)] if isinstance(found, list) else []
+
+
+_BODY_TEXT = XPath("//body//text()[normalize-space()]")
+
+
+def body_text_nodes(node: _Element) -> list[_ElementUnicodeResult]:
+    """``//body//text()[normalize-space()]``: the non-blank text nodes, each knowing its element
+    (``getparent()``) and whether it is that element's tail (``is_tail``)."""
+    found = _BODY_TEXT(node)
+    return [t for t in found if isinstance(t, _ElementUnicodeResult)] if isinstance(found, list) else []
 
 
 def _root(node: _Element) -> _Element:

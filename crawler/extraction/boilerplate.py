@@ -10,6 +10,7 @@ own line and the headline card that follows it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crawler.extraction.textutil import alnum_key, alternation, fold
@@ -244,3 +245,45 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+_READING_TIME = re.compile(
+    r"^(?:\d+\s*(?:min|mins|minutes?|دقيقة|دقائق|دقيقتان|د)\.?(?:\s*(?:read|قراءة|للقراءة))?"
+    r"|(?:مدة|وقت)\s+القراءة\s*[:：]?\s*\d+\s*(?:دقيقة|دقائق|د)?|دقيقتان?\s+(?:قراءة|للقراءة)|reading time.*)$",
+    re.I,
+)
+_HEADINGS = {"h2", "h3", "h4"}
+_RUNNING = 60
+
+
+def _is_running(block: Block) -> bool:
+    return len(block.text) >= _RUNNING and block.link_ratio < 0.5
+
+
+def trim_furniture(blocks: list[Block], known: list[str], keep: Callable[[str], bool] = lambda _: False) -> list[Block]:
+    """The page furniture an extractor leaves around the article, recognised by what it says, not where it sits
+    in the markup. In the head of the body (up to its second running paragraph, since a stand-first often comes
+    before the byline): lines that repeat what the page gave as another field (``known``: the headline, the
+    section, the byline, the site's names), reading-time stamps, and lone one- or two-word labels (a dateline
+    city on a line of its own, a kicker). After the last running paragraph: headings that head nothing
+    ("Related topics" above a list the extractor dropped). A line ``keep`` says is something else (a dateline
+    such as "دمشق-سانا") stays."""
+    keys = {alnum_key(k) for k in known if k}
+    keys.discard("")
+    out: list[Block] = []
+    running_seen = 0
+    for block in blocks:
+        if running_seen < 2:
+            if alnum_key(block.text) in keys or _READING_TIME.match(fold(block.text)):
+                continue
+            if not _is_running(block) and _is_label(block.text) and not keep(block.text):
+                continue
+        running_seen += _is_running(block)
+        out.append(block)
+    while out and out[-1].tag in _HEADINGS and not _is_running(out[-1]):
+        out.pop()
+    return out
+
+
+def _is_label(text: str) -> bool:
+    return len(text.split()) <= 2 and len(text) <= 24 and not any(c.isdigit() for c in text)

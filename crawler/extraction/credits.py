@@ -212,6 +212,19 @@ def closing_credit(last: str, extra_names: tuple[str, ...] = ()) -> tuple[list[s
     return None
 
 
+_CAPTION_END = re.compile(
+    r"[(\[][^()\[\]]{0,40}?(?:الصورة|صورة|تصوير|photo|foto|fotoğraf|bild|imagen|getty images)[^()\[\]]{0,60}[)\]]"
+    r"\s*\.?$",
+    re.I,
+)
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption: a short text that ends in its photo's credit ("… (AP Photo/Marco Ugarte)",
+    "… (الصورة: الأناضول)"), printed under an image and not article text."""
+    return len(text) < 400 and _CAPTION_END.search(text) is not None
+
+
 def is_photo_credit(text: str) -> bool:
     """A caption credit such as "الصورة: رويترز" or "(AFP)/Getty" (not an article credit)."""
     return len(text) < 200 and bool(_PHOTO.search(text))

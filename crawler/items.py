@@ -57,6 +57,9 @@ class Article:
     """The ``lastmod`` / ``updated`` the feed or sitemap gave, used by incremental runs."""
     content_hash: str | None = None
     """Hash of the normalized body words, set by the normalize pipeline."""
+    boilerplate_lines: list[int] = field(default_factory=list)
+    """Line keys the crawl had learned to be this site's template when the article was yielded
+    (``crawler.extraction.template``): the archive takes such lines out of the site's earlier articles too."""
     fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
     """Hash, search text and MinHash of this title and body, computed beside extraction so that the crawl
     process does not; handed to the archive and cleared by the store pipeline. Not part of ``to_dict``."""

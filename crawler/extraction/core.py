@@ -34,6 +34,7 @@ from crawler.extraction.sanitize import sanitize_html
 from crawler.extraction.scan import Pruned, Scan, prune, scan
 from crawler.extraction.selectors import compile_selector, select_attribute_or_text, select_elements, select_text
 from crawler.extraction.structured import Structured, read_structured
+from crawler.extraction.template import kept_lines, line_key
 from crawler.extraction.textutil import alnum_key, clean
 from crawler.extraction.title import choose_title, strip_site_name
 from crawler.extraction.witnesses import Witness, choose, fill_gaps
@@ -419,8 +420,12 @@ def extract(
     site: Site | None = None,
     header_charset: str | None = None,
     now: datetime | None = None,
+    boilerplate_lines: frozenset[int] = frozenset(),
 ) -> Extracted:
-    """Extract one article page; raises ExtractionError for a page that cannot be read as an article."""
+    """Extract one article page; raises ExtractionError for a page that cannot be read as an article.
+
+    ``boilerplate_lines`` are the line keys the crawl learned to be the site's template (``template.py``):
+    body lines with those keys are left out."""
     text = decode_html(html, header_charset)[0] if isinstance(html, bytes) else html
     if not text or not text.strip():
         raise ExtractionError("empty page")
@@ -458,6 +463,10 @@ def extract(
         # A byline printed as the first paragraph ("كتب: سامر الحسن") is the author, not article text.
         raw_bylines.append(blocks.pop(0).text)
     blocks, dateline, agencies = _credits(blocks, credit_names)
+    keys = [line_key(b.text) for b in blocks]
+    if boilerplate_lines:
+        keep = kept_lines([b.text for b in blocks], boilerplate_lines, keys)
+        blocks = [b for b, kept in zip(blocks, keep, strict=True) if kept]
     if not blocks:
         raise ExtractionError("no article text found")
 
@@ -478,7 +487,7 @@ def extract(
         url=url,
         canonical_url=_same_site(sd.canonical, url) or _same_site(sd.og_url, url),
         site_name=sd.site_name or sd.publisher or (site.name if site else None),
-        language=detect_language(f"{title or ''}\n{body}", sd.html_lang),
+        language=detect_language(f"{title or ''}\n{body}", sd.html_lang, prior=site.language if site else None),
         title=title,
         subtitle=subtitle,
         summary=summary,
@@ -492,4 +501,5 @@ def extract(
         image=image,
         agencies=agencies,
         dateline=dateline,
+        line_keys=list(dict.fromkeys(k for k in keys if k is not None)),
     )

@@ -48,6 +48,11 @@ class Extracted:
     """Ids of credited news agencies (``anadolu``, ``afp``, ``reuters``…)."""
     dateline: str | None = None
     """The dateline that opens the story (e.g. "دمشق - سانا"), kept out of ``body``."""
+    line_keys: list[int] = field(default_factory=list, repr=False, compare=False)
+    """Keys (``template.line_key``) of the body's lines before the site's learned boilerplate was taken out:
+    what the crawl counts to learn the site's template. Not part of ``to_dict``."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["line_keys"]
+        return data

@@ -37,8 +37,10 @@ def default_workers() -> int:
     return 0 if cores <= 1 else min(4, max(2, cores - 1))
 
 
-def _extract(html: bytes, url: str, site: Site | None, header_charset: str | None) -> Page:
-    page = extract(html, url, site=site, header_charset=header_charset)
+def _extract(
+    html: bytes, url: str, site: Site | None, header_charset: str | None, boilerplate_lines: frozenset[int]
+) -> Page:
+    page = extract(html, url, site=site, header_charset=header_charset, boilerplate_lines=boilerplate_lines)
     body = clean_display_body(page.body)
     # The usual case: cleaning changed nothing; the same object is then pickled once for both.
     return page, fingerprint(clean_display_line(page.title), page.body if body == page.body else body)
@@ -56,15 +58,22 @@ class ExtractionPool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, html: bytes, url: str, site: Site | None, header_charset: str | None) -> Future[Page]:
+    def submit(
+        self,
+        html: bytes,
+        url: str,
+        site: Site | None,
+        header_charset: str | None,
+        boilerplate_lines: frozenset[int] = frozenset(),
+    ) -> Future[Page]:
         if self.workers <= 0:
             future: Future[Page] = Future()
             try:
-                future.set_result(_extract(html, url, site, header_charset))
+                future.set_result(_extract(html, url, site, header_charset, boilerplate_lines))
             except Exception as exc:  # delivered to the caller through the future, as the pool does
                 future.set_exception(exc)
             return future
-        return self._pool().submit(_extract, html, url, site, header_charset)
+        return self._pool().submit(_extract, html, url, site, header_charset, boilerplate_lines)
 
     def start(self) -> None:
         """Start the workers now, so that their imports (about 0.2 s each) overlap the crawl's first requests

@@ -46,12 +46,14 @@ from crawler.discovery.urlkind import is_article_url
 from crawler.distributed.archive_view import crawl_archive, may_write
 from crawler.extraction.model import ExtractionError
 from crawler.extraction.pool import ExtractionPool, default_workers
+from crawler.extraction.template import SiteTemplate, strip_lines
 from crawler.items import Article
 from crawler.middlewares.blocked import SiteBlocked
 from crawler.pipelines.dedupe import BoundedSet
 from crawler.pipelines.store import per_site_figures
 from crawler.registry import Registry, Site, load_registry
 from crawler.storage.archive import Archive
+from crawler.storage.fingerprint import Fingerprint
 from crawler.text.urls import UrlError, canonicalize, same_site
 
 if TYPE_CHECKING:
@@ -109,6 +111,8 @@ class NewsSpider(scrapy.Spider):
         self.since: datetime | None = None
         self.extraction = ExtractionPool(0)
         self.requested = BoundedSet(200_000)
+        self.templates: dict[str, SiteTemplate] = {}
+        """What this crawl (and the runs before it) learned of each site's template: lines on most pages."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -137,6 +141,8 @@ class NewsSpider(scrapy.Spider):
         spider.extraction = ExtractionPool(default_workers() if workers < 0 else workers)
         spider.archive = crawl_archive(settings)
         spider.write_validators = may_write(settings)
+        if spider.archive is not None:
+            spider.templates = spider.archive.load_templates()
         return spider
 
     # -- requests ----------------------------------------------------------------------------------------
@@ -294,9 +300,11 @@ class NewsSpider(scrapy.Spider):
         charset = None
         if "charset=" in header.lower():
             charset = header.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
+        template = self.templates.setdefault(site.id, SiteTemplate())
+        known = template.boilerplate()
         try:
             page, fingerprint = await asyncio.wrap_future(
-                self.extraction.submit(response.body, response.url, site, charset)
+                self.extraction.submit(response.body, response.url, site, charset, known)
             )
         except ExtractionError as exc:
             stats.inc_value(f"akhbar/site/{site.id}/extraction_failed")
@@ -308,12 +316,20 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("akhbar/dropped/extraction_error")
             logger.exception("%s: extractor error on %s", site.id, response.url)
             return
+        template.observe(page.line_keys)
+        learned = template.boilerplate()
+        body, body_html = page.body, page.body_html
+        index: Fingerprint | None = fingerprint
+        if not (learned - known).isdisjoint(page.line_keys):
+            # Lines this very page made the site's boilerplate (or another page did while it was extracted).
+            body, body_html = strip_lines(body, body_html, learned)
+            index = None if body != page.body else fingerprint
         yield Article(
             url=response.url,
             site=site.id,
             title=page.title,
-            body=page.body,
-            body_html=page.body_html,
+            body=body,
+            body_html=body_html,
             canonical_url=page.canonical_url,
             subtitle=page.subtitle,
             summary=page.summary,
@@ -330,7 +346,8 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             source_url=response.meta.get("source_url"),
             source_updated=response.meta.get("source_updated"),
-            fingerprint=fingerprint,
+            fingerprint=index,
+            boilerplate_lines=sorted(learned),
         )
 
     def on_error(self, failure: Failure) -> None:
@@ -358,6 +375,8 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         """Name, in the log, every site whose run went wrong, so that a blocked site never reads as a quiet one."""
         self.extraction.close()
+        if self.archive is not None and self.write_validators and self.templates:
+            self.archive.save_templates(self.templates)
         stats = self.crawler.stats
         if stats is None:
             return

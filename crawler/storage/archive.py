@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import sqlite_utils
 
+from crawler.extraction.template import WINDOW, SiteTemplate, strip_lines
 from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage import minhash
@@ -45,6 +46,19 @@ def to_utc(value: str | None) -> str | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+STRIP_RECENT = 2 * WINDOW
+"""How many of a site's latest articles are searched for a line that became its boilerplate: the window in
+which the line was learned, twice over."""
+
+
+def _boilerplate_by_site(articles: Sequence[Article]) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for article in articles:
+        if article.boilerplate_lines:
+            out.setdefault(article.site, set()).update(article.boilerplate_lines)
+    return out
 
 
 @dataclass(frozen=True)
@@ -142,7 +156,10 @@ class Archive:
         if len(given) != len(articles):
             raise ValueError(f"{len(articles)} articles but {len(given)} fingerprints")
         with self.transaction():
-            return [self._store_one(article, fp) for article, fp in zip(articles, given, strict=True)]
+            outcomes = [self._store_one(article, fp) for article, fp in zip(articles, given, strict=True)]
+            for site, keys in _boilerplate_by_site(articles).items():
+                self._strip_learned_boilerplate(site, keys)
+            return outcomes
 
     def _store_one(self, a: Article, fp: Fingerprint | None) -> StoreOutcome:
         assert a.canonical_url, "the normalize pipeline sets canonical_url"
@@ -239,6 +256,68 @@ class Archive:
         self.conn.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (article_id, fp.search_title, fp.search_body),
+        )
+
+    # -- site templates ----------------------------------------------------------------------------------
+
+    def load_templates(self) -> dict[str, SiteTemplate]:
+        """What earlier runs learned of each site's template."""
+        templates = {site: SiteTemplate(pages=pages) for site, pages in self.conn.execute(
+            "SELECT site, pages FROM site_templates")}  # fmt: skip
+        for site, key, pages in self.conn.execute("SELECT site, line_key, pages FROM site_template_lines"):
+            if site in templates:
+                templates[site].counts[int(key)] = int(pages)
+        return templates
+
+    def save_templates(self, templates: dict[str, SiteTemplate]) -> None:
+        """Replace the stored templates of these sites (lines seen on one page only are not kept)."""
+        now = utcnow()
+        with self.transaction():
+            for site, template in templates.items():
+                self.conn.execute("DELETE FROM site_template_lines WHERE site = ?", (site,))
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO site_templates (site, pages, updated) VALUES (?, ?, ?)",
+                    (site, template.pages, now),
+                )
+                self.conn.executemany(
+                    "INSERT INTO site_template_lines (site, line_key, pages) VALUES (?, ?, ?)",
+                    [(site, key, n) for key, n in template.counts.items() if n >= 2],
+                )
+
+    def _strip_learned_boilerplate(self, site: str, keys: set[int]) -> None:
+        """Take lines that became the site's boilerplate out of the site's recent stored articles, once per line:
+        the articles stored before the crawl had seen enough pages to know the line was the template's."""
+        done = {k for (k,) in self.conn.execute("SELECT line_key FROM site_boilerplate_stripped WHERE site = ?",
+                                                 (site,))}  # fmt: skip
+        fresh = frozenset(keys - done)
+        if not fresh:
+            return
+        rows = self.conn.execute(
+            "SELECT id, title, body, body_html FROM articles WHERE site = ? ORDER BY id DESC LIMIT ?",
+            (site, STRIP_RECENT),
+        ).fetchall()
+        changed = 0
+        for article_id, title, body, body_html in rows:
+            new_body, new_html = strip_lines(body, body_html or "", fresh)
+            if new_body == body or not new_body.strip():
+                continue
+            fp = fingerprint(title, new_body)
+            self.conn.execute(
+                "UPDATE articles SET body = ?, body_html = ?, content_hash = ? WHERE id = ?",
+                (new_body, new_html or None, fp.content_hash, article_id),
+            )
+            self._index_text(article_id, fp, replace=True)
+            self.conn.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
+            self.conn.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))
+            sig = fp.signature_array()
+            if sig is not None:
+                self._save_signature(article_id, sig, list(fp.band_keys))
+            changed += 1
+        now = utcnow()
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO site_boilerplate_stripped (site, line_key, articles, stripped_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(site, key, changed, now) for key in fresh],
         )
 
     # -- stories -----------------------------------------------------------------------------------------

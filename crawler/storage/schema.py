@@ -165,9 +165,40 @@ def m002_archive_meta(conn: sqlite3.Connection) -> None:
     )
 
 
+def m003_site_templates(conn: sqlite3.Connection) -> None:
+    """What the crawl learned of each site's template (``crawler/extraction/template.py``), so that the learning
+    survives runs: the pages counted in the window, the lines seen on two pages or more, and the boilerplate
+    lines already taken out of the site's stored articles."""
+    conn.executescript(
+        """
+        CREATE TABLE site_templates (
+            site TEXT PRIMARY KEY,
+            pages INTEGER NOT NULL,
+            updated TEXT NOT NULL
+        );
+
+        CREATE TABLE site_template_lines (
+            site TEXT NOT NULL,
+            line_key INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            PRIMARY KEY (site, line_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE site_boilerplate_stripped (
+            site TEXT NOT NULL,
+            line_key INTEGER NOT NULL,
+            articles INTEGER NOT NULL,
+            stripped_at TEXT NOT NULL,
+            PRIMARY KEY (site, line_key)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
     ("002_archive_meta", m002_archive_meta),
+    ("003_site_templates", m003_site_templates),
 ]
 
 

@@ -202,7 +202,31 @@ def is_boilerplate_line(text: str) -> bool:
     return _is_boilerplate_key(fold(text))
 
 
+# A newspaper's masthead credits ("الإشراف العام: … رئيس التحرير: …") and contact lines, printed in the page's
+# footer or, on some templates, inside the article container. Matched on folded text (hamza, tatweel gone).
+_ROLE = re.compile(
+    r"(?:الاشراف العام|المشرف العام|نائب رئيس التحرير|رئيس التحرير التنفيذي|رئيس التحرير|رئيسة التحرير|مدير التحرير"
+    r"|سكرتير التحرير|رئيس مجلس الادارة|المدير العام|المدير المسؤول|مدير النشر|المؤسس|صاحب الامتياز"
+    r"|editor[- ]in[- ]chief|managing editor|publisher|founder)\s*[:：\-–—]"
+)
+_CONTACT = re.compile(
+    r"^(?:البريد الالكتروني|البريد|الهاتف|هاتف|تلفون|فاكس|الفاكس|العنوان|ص\s*\.?\s*ب|tel|phone|fax|e-?mail)\s*[:：]"
+)
+_MASTHEAD_MAX = 400
+
+
+def is_masthead(text: str) -> bool:
+    """Masthead credits or a contact line: two "role: name" pairs, or a short line opening with one."""
+    key = fold(text)
+    if len(key) > _MASTHEAD_MAX:
+        return False
+    roles = _ROLE.findall(key)
+    return len(roles) >= 2 or (len(key) < 100 and (_ROLE.match(key) is not None or _CONTACT.match(key) is not None))
+
+
 def _is_boilerplate_key(key: str) -> bool:
+    if len(key) <= _MASTHEAD_MAX and (_ROLE.search(key) or _CONTACT.match(key)) and is_masthead(key):
+        return True
     if len(key) < 600 and any(a in key for a in _ANYWHERE_ANCHORS) and _ANYWHERE.search(key):
         return True
     if len(key) >= _LONGEST_PROMPT:

@@ -16,6 +16,7 @@ Two uses:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -32,6 +33,7 @@ _NOT_TEXT = frozenset(
 RUNNING_CHARS = 60
 _MAX_DEPTH = 64  # ancestors a block's figures reach: bounds the work on pathologically nested pages
 _MAX_BLOCKS = 20_000
+_MAX_SEGMENTS = 2_000
 
 
 @dataclass
@@ -99,14 +101,19 @@ class Density:
 
 
 def measure(tree: HtmlElement) -> Density:
-    """Text figures of every element of ``tree`` that holds text: one pass over its text nodes."""
-    own: dict[HtmlElement, tuple[list[int], list[str]]] = {}
+    """Text figures of every element of ``tree`` that holds text: one pass over its text nodes.
+
+    A block's own text is cut into segments where a ``<br>`` or a child block interrupts it: each segment is a
+    paragraph of its own (``text<br>text``, text left loose after an inserted block)."""
+    own: dict[HtmlElement, list[list[Any]]] = {}
     for text in xpaths.body_text_nodes(tree):
         size = len(text.strip())
         if not size:
             continue
         owner = text.getparent()
+        breaks = False
         if text.is_tail and owner is not None:
+            breaks = owner.tag == "br" or owner.tag not in INLINE
             owner = owner.getparent()
         in_link = False
         while owner is not None and owner.tag in INLINE:
@@ -114,33 +121,37 @@ def measure(tree: HtmlElement) -> Density:
             owner = owner.getparent()
         if owner is None or not isinstance(owner.tag, str) or owner.tag in _NOT_TEXT:
             continue
-        held = own.get(owner)
-        if held is None:
+        segments = own.get(owner)
+        if segments is None:
             if len(own) >= _MAX_BLOCKS:
                 continue
-            held = own[owner] = ([0, 0], [])
-        held[0][1 if in_link else 0] += size
-        held[1].append(text)
+            segments = own[owner] = [[0, 0, []]]
+        elif breaks and segments[-1][0] + segments[-1][1]:
+            segments.append([0, 0, []])
+        segment = segments[-1]
+        segment[1 if in_link else 0] += size
+        segment[2].append(text)
     density = Density()
     figures = density.figures
     chains: dict[HtmlElement, tuple[HtmlElement, ...] | None] = {}
-    for block, ((plain, linked), pieces) in own.items():
+    for block, segments in own.items():
         chain = _ancestry(block, chains)
         if chain is None:
             continue
-        running = plain >= RUNNING_CHARS and linked <= 0.5 * plain
-        if running:
-            density.paragraphs.append(Paragraph(block, " ".join(" ".join(pieces).split()), plain, chain))
-        for node in chain:
-            f = figures.get(node)
-            if f is None:
-                f = figures[node] = Figures()
-            f.links += linked
+        for plain, linked, pieces in segments[:_MAX_SEGMENTS]:
+            running = plain >= RUNNING_CHARS and linked <= 0.5 * plain
             if running:
-                f.running += plain
-                f.paragraphs += 1
-            else:
-                f.other += plain
+                density.paragraphs.append(Paragraph(block, " ".join(" ".join(pieces).split()), plain, chain))
+            for node in chain:
+                f = figures.get(node)
+                if f is None:
+                    f = figures[node] = Figures()
+                f.links += linked
+                if running:
+                    f.running += plain
+                    f.paragraphs += 1
+                else:
+                    f.other += plain
     body = tree.find("body")
     if body is not None and body in figures:
         density.body = figures[body]

@@ -1,5 +1,9 @@
 """Bylines to author names: prefixes removed (كتب، كتبت، بقلم، حوار، إعداد، تقرير…), several authors split,
 and agencies or the site's own name moved out (an agency is a credit, the site is the publisher).
+
+Precision first: no author beats a wrong one. A part of a byline that is a place (a dateline city printed in
+the byline box: "القاهرة - محمد علي"), a date or weekday, a section name, the site's name or a newsroom label
+("فريق التحرير", "مراسلنا") is never reported as a person.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ import re
 
 from crawler.extraction.credits import only_agencies
 from crawler.extraction.textutil import clean, fold
+from crawler.text.places import is_place
 
 _PREFIX = re.compile(
     r"^(?:(?:كتبت|كتب|بقلم|حوار|اعداد|إعداد|تقرير|تحرير|متابعة|ترجمة|تصوير|اجرى الحوار|أجرى الحوار|أعد التقرير"
@@ -17,9 +22,16 @@ _PREFIX = re.compile(
 _SPLIT = re.compile(r"\s*(?:[,،;|/&+]|\s-\s|\sو\s|\sand\s|\sund\s|\sy\s|\set\s|\sve\s)\s*", re.I)
 _JOINED_WA = re.compile(r"\sو(?=\S)")
 _NOT_A_NAME = re.compile(
-    r"(?:@|https?:|www\.|\d{3,}|وكالات|الوكالات|فريق التحرير|هيئة التحرير|المحرر|محرر الموقع|admin|staff|"
-    r"editor|redaktion|redacción|newsroom|unknown|مراسل|مراسلنا|مراسلون)",
+    r"(?:@|https?:|www\.|[0-9\u0660-\u0669\u06f0-\u06f9]|وكالات|الوكالات|فريق التحرير|هيئة التحرير|المحرر|محرر الموقع"
+    r"|admin|staff|editor|redaktion|redacción|newsroom|unknown|مراسل|مراسلنا|مراسلون|متابعات|خاص ب|بوابة|الموقع"
+    r"|قسم |فريق |تحرير|المصدر|source)",
     re.I,
+)
+# A weekday with its article ("الأحد") or a month name ("مايو") in a byline box is its date, never a name;
+# "محمد جمعة" and "خميس" are names.
+_DATE_WORD = re.compile(
+    r"ال(?:احد|اثنين|ثلاثاء|اربعاء|خميس|جمعة|سبت)|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر"
+    r"|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين"
 )
 _TRAILING = re.compile(r"\s*(?:[-–—|]\s*)?(?:(?:نشر|نشرت|published|في|on)\s+)?\d{1,4}[\s/.\-:]\S.*$", re.I)
 
@@ -33,10 +45,12 @@ def _split_wa(part: str) -> list[str]:
 
 
 def clean_authors(
-    raw: list[str], not_people: tuple[str, ...] = ()
+    raw: list[str], not_people: tuple[str, ...] = (), sections: tuple[str, ...] = ()
 ) -> tuple[list[str], list[str]]:
-    """``(authors, agency ids)`` from raw byline strings; ``not_people`` are the site's names."""
+    """``(authors, agency ids)`` from raw byline strings; ``not_people`` are the site's names, ``sections``
+    the page's section and breadcrumb labels."""
     excluded = {fold(n) for n in not_people if n}
+    labels = {fold(n) for n in sections if n}
     authors: list[str] = []
     agencies: list[str] = []
     for line in raw:
@@ -56,6 +70,8 @@ def clean_authors(
                 if key in excluded or any(key and (key in e or e in key) for e in excluded if len(e) > 3):
                     continue
                 if _NOT_A_NAME.search(part) or len(part.split()) > 5 or len(part) < 3:
+                    continue
+                if key in labels or is_place(part) or any(_DATE_WORD.fullmatch(w) for w in key.split()):
                     continue
                 if key not in (fold(a) for a in authors):
                     authors.append(part)

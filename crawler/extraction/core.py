@@ -32,10 +32,11 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.model import Extracted, ExtractionError
 from crawler.extraction.sanitize import sanitize_html
 from crawler.extraction.scan import Pruned, Scan, prune, scan
+from crawler.extraction.section import crumb_section, pick_section
 from crawler.extraction.selectors import compile_selector, select_attribute_or_text, select_elements, select_text
 from crawler.extraction.structured import Structured, read_structured
 from crawler.extraction.template import kept_lines, line_key
-from crawler.extraction.textutil import alnum_key, clean
+from crawler.extraction.textutil import ARABIC_LETTER, alnum_key, clean
 from crawler.extraction.title import choose_title, strip_site_name
 from crawler.extraction.witnesses import Witness, choose, fill_gaps
 from crawler.registry import Site
@@ -211,27 +212,23 @@ def _bylines(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None) -> 
     return raw
 
 
-def _category(tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None) -> str | None:
-    if site and site.selectors and site.selectors.category:
-        text = select_text(tree, site.selectors.category)
-        if text:
-            return text
-    if sd.section:
-        return sd.section
-
+def _category(
+    tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None, title: str | None, names: tuple[str, ...]
+) -> str | None:
     def texts(elements: list[HtmlElement]) -> list[str]:
-        return [t for t in (clean(e.text_content()) for e in elements) if t and len(t) < 40]
+        return [clean(e.text_content()) for e in elements]
 
     articleish = [e for e in sc.categories if _ARTICLEISH.search(f"{e.get('class', '')} {e.get('id', '')}".lower())]
-    for text in texts(articleish):
-        return text
-    for trail in sc.breadcrumbs:
-        crumbs = texts(list(trail.iter("a")))
-        if len(crumbs) >= 2:
-            return crumbs[1] if len(crumbs) > 2 else crumbs[-1]
-    for text in texts(sc.categories):
-        return text
-    return None
+    crumbs = [crumb for trail in sc.breadcrumbs for crumb in crumb_section(texts(list(trail.iter("a"))))]
+    selected = (
+        select_text(tree, site.selectors.category) if site and site.selectors and site.selectors.category else None
+    )
+    return pick_section(
+        [selected, *sd.sections, *texts(articleish), *crumbs, *crumb_section(sd.breadcrumb), *texts(sc.categories)],
+        title=title,
+        arabic_page=bool(ARABIC_LETTER.search(title or "")),
+        not_labels=names,
+    )
 
 
 def _same_site(candidate: str | None, url: str) -> str | None:
@@ -447,7 +444,7 @@ def extract(
     )
     raw_bylines = _bylines(tree, sd, sc, site)
     published, modified = _dates(tree, sd, sc, site, url, tz, now)
-    category = _category(tree, sd, sc, site)
+    category = _category(tree, sd, sc, site, title, names)
     subtitle = _subtitle(sc, title, sd.description)
     summary = _summary(sd.description, names)
 
@@ -470,7 +467,7 @@ def extract(
     if not blocks:
         raise ExtractionError("no article text found")
 
-    authors, byline_agencies = clean_authors(raw_bylines, names)
+    authors, byline_agencies = clean_authors(raw_bylines, names, (category or "", *sd.breadcrumb))
     for agency_id in [*byline_agencies, *repeated_attributions([b.text for b in blocks])]:
         if agency_id not in agencies:
             agencies.append(agency_id)

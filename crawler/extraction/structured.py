@@ -47,6 +47,10 @@ class Structured:
     modified: str | None = None
     authors: list[str] = field(default_factory=list)
     section: str | None = None
+    sections: list[str] = field(default_factory=list)
+    """Every section the page declares (JSON-LD ``articleSection`` may list several; ``article:section``)."""
+    breadcrumb: list[str] = field(default_factory=list)
+    """The names of a JSON-LD ``BreadcrumbList``, in position order."""
     tags: list[str] = field(default_factory=list)
     image: str | None = None
     site_name: str | None = None
@@ -106,6 +110,26 @@ def _image(value: Any) -> str | None:
     return str(value).strip() if isinstance(value, str) and value.strip() else None
 
 
+def _crumbs(items: Any) -> list[str]:
+    """Names of a ``BreadcrumbList``'s items in ``position`` order (at most 12)."""
+    if not isinstance(items, list):
+        return []
+    found: list[tuple[float, str]] = []
+    for index, item in enumerate(items[:12]):
+        if not isinstance(item, dict):
+            continue
+        name = item.get("name")
+        inner = item.get("item")
+        if not name and isinstance(inner, dict):
+            name = inner.get("name")
+        text = _text(name) if isinstance(name, str | list) else None
+        position = item.get("position")
+        order = float(position) if isinstance(position, int | float) and not isinstance(position, bool) else index
+        if text:
+            found.append((order, text))
+    return [text for _, text in sorted(found, key=lambda pair: pair[0])]
+
+
 def _keywords(value: Any) -> list[str]:
     if isinstance(value, str):
         parts = re.split(r"[,،;]", value)
@@ -138,6 +162,8 @@ def _read_json_ld(tree: HtmlElement, out: Structured) -> None:
             continue
         for node in _walk(data):
             kinds = _types(node)
+            if "breadcrumblist" in kinds and not out.breadcrumb:
+                out.breadcrumb = _crumbs(node.get("itemListElement"))
             if kinds & {"newsmediaorganization", "organization", "website"} and not out.publisher:
                 out.publisher = _text(node.get("name"))
             if not kinds & _ARTICLE_TYPES:
@@ -155,7 +181,10 @@ def _read_json_ld(tree: HtmlElement, out: Structured) -> None:
     out.published = _text(node.get("datePublished")) or _text(node.get("dateCreated"))
     out.modified = _text(node.get("dateModified"))
     out.authors = _names(node.get("author") or node.get("creator"))
-    out.section = _text(node.get("articleSection"))
+    out.sections = _keywords(node.get("articleSection")) if isinstance(node.get("articleSection"), list) else [
+        t for t in [_text(node.get("articleSection"))] if t
+    ]
+    out.section = out.sections[0] if out.sections else None
     out.tags = _keywords(node.get("keywords"))
     out.image = _image(node.get("image")) or _image(node.get("thumbnailUrl"))
     out.article_body = _text(node.get("articleBody"))
@@ -196,7 +225,9 @@ def _read_meta(tree: HtmlElement, out: Structured) -> None:
     out.modified = out.modified or _first(
         seen, "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"
     )
-    out.section = out.section or _first(seen, "article:section", "section", "parsely-section")
+    declared = [seen[k] for k in ("article:section", "section", "parsely-section") if seen.get(k)]
+    out.sections = list(dict.fromkeys([*out.sections, *declared]))
+    out.section = out.section or (declared[0] if declared else None)
     out.tags = out.tags or tags or _keywords(seen.get("keywords", ""))[:20]
     out.image = out.image or seen.get("og:image") or seen.get("twitter:image")
     out.site_name = seen.get("og:site_name")

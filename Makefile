@@ -35,7 +35,6 @@ unit: install  ## the test suite alone
 test: lint typecheck unit  ## ruff, mypy and the test suite
 
 bench: install  ## every benchmark (about 30 minutes on 2 cores); rewrites docs/benchmarks.md
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/dedupe.py --articles 100000
 	$(BIN)/python -m benchmarks.export

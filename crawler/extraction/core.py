@@ -58,6 +58,7 @@ _CUT_RUNNING = 150
 _LONGER = 1.3
 _SLACK = 200
 _EDGE_SHARE = 0.3
+_NEAR_H1_DATES = 20
 _TAG = re.compile(r"<[^<>]{0,400}>")
 _EPOCH_END = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
 _ARTICLEISH = re.compile(r"article|post|story|entry|details|single|news-?cat")
@@ -150,6 +151,11 @@ def _dates(
             published = _date_of(list(visible), tz, now)
         if modified is None:
             modified = _date_of(list(updated), tz, now)
+    if published is None:
+        # No date where markup says one is: a short line under the headline that is nothing but a date (the
+        # stamp a reader sees there), whatever its class.
+        stamps, _updates = _visible_dates(sc.near_h1[:_NEAR_H1_DATES])
+        published = _date_of(stamps, tz, now)
     if published is None:
         published = _date_of([_url_date(url), _url_date(sd.canonical or ""), _url_date(sd.og_url or "")], tz, now)
     return published, modified

@@ -58,6 +58,7 @@ _CUT_RUNNING = 150
 _LONGER = 1.3
 _SLACK = 200
 _EDGE_SHARE = 0.3
+_CUT_SHARE = 0.5
 _NEAR_H1_DATES = 20
 _TAG = re.compile(r"<[^<>]{0,400}>")
 _EPOCH_END = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
@@ -155,7 +156,7 @@ def _dates(
         # No date where markup says one is: a short line under the headline that is nothing but a date (the
         # stamp a reader sees there), whatever its class.
         stamps, _updates = _visible_dates(sc.near_h1[:_NEAR_H1_DATES])
-        published = _date_of(stamps, tz, now)
+        published = _date_of(list(stamps), tz, now)
     if published is None:
         published = _date_of([_url_date(url), _url_date(sd.canonical or ""), _url_date(sd.og_url or "")], tz, now)
     return published, modified
@@ -284,19 +285,22 @@ def _body_blocks(
     article_body = _article_body_blocks(sd)
     densest = density.densest()
     dense_running = density.of(densest).running if densest is not None else 0
-    doubts = _doubts(first, pruned, article_body, dense_running, len(sd.description or ""))
-    if densest is not None and not doubts and _missed(first, density.paragraphs_in(densest)) >= _CUT_RUNNING:
+    in_dense = density.paragraphs_in(densest) if densest is not None else []
+    taken = pruned.taken() if pruned is not None else set()
+    # Running text pruning took out of the article's likely place (sidebars' teasers are no loss).
+    cut = sum(p.chars for p in in_dense if not taken.isdisjoint(p.ancestry)) if taken else 0
+    doubts = _doubts(first, cut, article_body, dense_running, len(sd.description or ""))
+    if densest is not None and not doubts and _missed(first, in_dense) >= _CUT_RUNNING:
         doubts.append("misses_dense_paragraphs")
     doubtful = bool(doubts)
     if not doubtful:
         return first.blocks
     witnesses = [first]
     if pruned is not None:
-        cut_running = pruned.running_chars > 0
         pruned.undo()
     # trafilatura again, on the tree as the page sent it: only worth its time when pruning took out running
-    # text (else it reads what the first run read) or when the first witness is the site's selector.
-    if pruned is None or cut_running:
+    # text where the article is (else it reads what the first run read), or the first witness was a selector.
+    if pruned is None or cut:
         untouched = blocks_from_trafilatura(tree, url, fast=True)
         witnesses.append(Witness("untouched", _clean_blocks(untouched, title, tz), family="trafilatura"))
     dense: Witness | None = None
@@ -315,14 +319,14 @@ def _body_blocks(
     return _clean_blocks(blocks_from_element(body, remove), title, tz) if body is not None else []
 
 
-def _doubts(
-    first: Witness, pruned: Pruned | None, article_body: list[Block], dense_running: int, description: int
-) -> list[str]:
+def _doubts(first: Witness, cut: int, article_body: list[Block], dense_running: int, description: int) -> list[str]:
     """Why the first witness may have lost (or buried) the article, from figures already at hand."""
     have = first.running_chars
     checks = {
         "short": have < _FAST_ENOUGH,
-        "pruned_running_text": pruned is not None and pruned.running_chars >= _CUT_RUNNING,
+        # What pruning took out of the densest container is a loss only when it is large against what is left
+        # (a related card's teasers beside a long article are not).
+        "pruned_running_text": cut >= max(_CUT_RUNNING, _CUT_SHARE * have),
         "shorter_than_article_body": sum(len(b.text) for b in article_body) > _LONGER * have + _SLACK,
         "shorter_than_densest": dense_running > _LONGER * have + _SLACK,
         "longer_than_densest": bool(dense_running) and have > 2 * _LONGER * dense_running + _SLACK,
@@ -336,24 +340,24 @@ def _missed(witness: Witness, paragraphs: list[Paragraph]) -> int:
     every witness drops, aside). A paragraph missing between two it holds counts in full; missing ones before
     the first or after the last it holds count only as a large share of the text (a subtitle, the teasers of
     the next story are expected losses there; half the article is not)."""
-    held: list[bool | None] = []
-    for p in paragraphs:
-        if is_boilerplate_line(p.text) or is_caption(p.text):
-            held.append(None)
-        else:
-            held.append(witness.holds(p.text))
-    kept = [i for i, h in enumerate(held) if h]
-    if not kept:
-        return sum(p.chars for p, h in zip(paragraphs, held, strict=True) if h is False)
-    inside = sum(
-        p.chars for i, (p, h) in enumerate(zip(paragraphs, held, strict=True)) if h is False and kept[0] < i < kept[-1]
-    )
-    edges = sum(
-        p.chars
-        for i, (p, h) in enumerate(zip(paragraphs, held, strict=True))
-        if h is False and not kept[0] < i < kept[-1]
-    )
-    return inside + (edges if edges > _EDGE_SHARE * witness.running_chars else 0)
+    kept: list[int] = []
+    unsure: list[int] = []
+    for i, p in enumerate(paragraphs):
+        if witness.prints(p.text):
+            kept.append(i)
+        elif not is_boilerplate_line(p.text) and not is_caption(p.text):
+            unsure.append(i)
+    if not unsure:
+        return 0
+    first, last = (kept[0], kept[-1]) if kept else (len(paragraphs), -1)
+    inside = [i for i in unsure if first < i < last]
+    edges = [i for i in unsure if not first < i < last]
+    edge_share = _EDGE_SHARE * witness.running_chars
+    if kept and not inside and sum(paragraphs[i].chars for i in edges) <= edge_share:
+        return 0  # only expected losses, whatever the trigrams say: skip computing them
+    missed_inside = sum(paragraphs[i].chars for i in inside if not witness.holds(paragraphs[i].text))
+    missed_edges = sum(paragraphs[i].chars for i in edges if not witness.holds(paragraphs[i].text))
+    return missed_inside + (missed_edges if missed_edges > edge_share or not kept else 0)
 
 
 def _article_body_blocks(sd: Structured) -> list[Block]:

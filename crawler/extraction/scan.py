@@ -154,6 +154,10 @@ class Pruned:
     def __len__(self) -> int:
         return len(self._taken)
 
+    def taken(self) -> set[HtmlElement]:
+        """The elements taken out (and not put back)."""
+        return {element for element, _placeholder in self._taken}
+
     def undo(self) -> None:
         for element, placeholder in reversed(self._taken):
             parent = placeholder.getparent()

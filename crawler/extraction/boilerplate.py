@@ -213,6 +213,8 @@ _CONTACT = re.compile(
     r"^(?:البريد الالكتروني|البريد|الهاتف|هاتف|تلفون|فاكس|الفاكس|العنوان|ص\s*\.?\s*ب|tel|phone|fax|e-?mail)\s*[:：]"
 )
 _MASTHEAD_MAX = 400
+# Every role label holds one of these: a text with none of them is no masthead, without running the pattern.
+_ROLE_ANCHORS = ("رئيس", "مدير", "الاشراف", "المشرف", "المؤسس", "صاحب", "سكرتير", "editor", "publisher", "founder")
 
 
 def is_masthead(text: str) -> bool:
@@ -225,7 +227,11 @@ def is_masthead(text: str) -> bool:
 
 
 def _is_boilerplate_key(key: str) -> bool:
-    if len(key) <= _MASTHEAD_MAX and (_ROLE.search(key) or _CONTACT.match(key)) and is_masthead(key):
+    if (
+        len(key) <= _MASTHEAD_MAX
+        and (any(a in key for a in _ROLE_ANCHORS) or _CONTACT.match(key))
+        and is_masthead(key)
+    ):
         return True
     if len(key) < 600 and any(a in key for a in _ANYWHERE_ANCHORS) and _ANYWHERE.search(key):
         return True

@@ -69,13 +69,19 @@ class Paragraph:
 class Density:
     """Per-element text figures of one parsed page, taken before anything was removed from it."""
 
-    figures: dict[HtmlElement, Figures] = field(default_factory=dict)
-    body: Figures = field(default_factory=Figures)
+    sums: dict[HtmlElement, list[int]] = field(default_factory=dict)
+    """Per element: [running, links, other, paragraphs] (``Figures``' fields, kept as lists while summing)."""
+    body_element: HtmlElement | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
     """Every running paragraph, in document order."""
 
-    def of(self, element: HtmlElement) -> Figures:
-        return self.figures.get(element) or Figures()
+    def of(self, element: HtmlElement | None) -> Figures:
+        found = self.sums.get(element) if element is not None else None
+        return Figures(*found) if found else Figures()
+
+    @property
+    def body(self) -> Figures:
+        return self.of(self.body_element)
 
     def holds_running_text(self, element: HtmlElement) -> bool:
         """Article prose, whatever the element's class says: several hundred characters of running paragraphs,
@@ -91,10 +97,10 @@ class Density:
         """The element holding the most running text net of the links and short lines around it."""
         best: HtmlElement | None = None
         best_score = 0.0
-        for element, f in self.figures.items():
-            if f.paragraphs == 0:
+        for element, (running, links, other, paragraphs) in self.sums.items():
+            if paragraphs == 0:
                 continue
-            score = f.running - f.links - 0.5 * f.other
+            score = running - links - 0.5 * other
             if score > best_score:
                 best, best_score = element, score
         return best
@@ -106,20 +112,28 @@ def measure(tree: HtmlElement) -> Density:
     A block's own text is cut into segments where a ``<br>`` or a child block interrupts it: each segment is a
     paragraph of its own (``text<br>text``, text left loose after an inserted block)."""
     own: dict[HtmlElement, list[list[Any]]] = {}
+    inline = INLINE
     for text in xpaths.body_text_nodes(tree):
         size = len(text.strip())
-        if not size:
-            continue
         owner = text.getparent()
+        if owner is None:
+            continue
+        tag = owner.tag
         breaks = False
-        if text.is_tail and owner is not None:
-            breaks = owner.tag == "br" or owner.tag not in INLINE
+        if text.is_tail:
+            breaks = tag == "br" or tag not in inline
             owner = owner.getparent()
+            if owner is None:
+                continue
+            tag = owner.tag
         in_link = False
-        while owner is not None and owner.tag in INLINE:
-            in_link = in_link or owner.tag == "a"
+        while tag in inline:
+            in_link = in_link or tag == "a"
             owner = owner.getparent()
-        if owner is None or not isinstance(owner.tag, str) or owner.tag in _NOT_TEXT:
+            if owner is None:
+                break
+            tag = owner.tag
+        if owner is None or tag in _NOT_TEXT:
             continue
         segments = own.get(owner)
         if segments is None:
@@ -131,53 +145,81 @@ def measure(tree: HtmlElement) -> Density:
         segment = segments[-1]
         segment[1 if in_link else 0] += size
         segment[2].append(text)
-    density = Density()
-    figures = density.figures
-    chains: dict[HtmlElement, tuple[HtmlElement, ...] | None] = {}
+    density = Density(body_element=tree.find("body"))
+    sums = density.sums
+    # Each element reached from a block: its parent and depth (walked once, shared ancestors included), or
+    # False inside a menu or script.
+    places: dict[HtmlElement, tuple[HtmlElement | None, int] | bool] = {}
     for block, segments in own.items():
-        chain = _ancestry(block, chains)
-        if chain is None:
+        if not _place(block, places):
             continue
+        running = links = other = count = 0
         for plain, linked, pieces in segments[:_MAX_SEGMENTS]:
-            running = plain >= RUNNING_CHARS and linked <= 0.5 * plain
-            if running:
-                density.paragraphs.append(Paragraph(block, " ".join(" ".join(pieces).split()), plain, chain))
-            for node in chain:
-                f = figures.get(node)
-                if f is None:
-                    f = figures[node] = Figures()
-                f.links += linked
-                if running:
-                    f.running += plain
-                    f.paragraphs += 1
-                else:
-                    f.other += plain
-    body = tree.find("body")
-    if body is not None and body in figures:
-        density.body = figures[body]
+            links += linked
+            if plain >= RUNNING_CHARS and linked <= 0.5 * plain:
+                joined = " ".join(" ".join(pieces).split())
+                density.paragraphs.append(Paragraph(block, joined, plain, _ancestry(block, places)))
+                running += plain
+                count += 1
+            else:
+                other += plain
+        sums[block] = [running, links, other, count]
+    # Every element's figures are its own plus its children's: added up from the deepest elements to the body.
+    reached = [(place[1], node) for node, place in places.items() if isinstance(place, tuple)]
+    reached.sort(key=lambda pair: -pair[0])
+    for _depth, node in reached:
+        found = sums.get(node)
+        place = places[node]
+        parent = place[0] if isinstance(place, tuple) else None
+        if found is None or parent is None:
+            continue
+        above = sums.get(parent)
+        if above is None:
+            sums[parent] = list(found)
+        else:
+            above[0] += found[0]
+            above[1] += found[1]
+            above[2] += found[2]
+            above[3] += found[3]
     return density
 
 
-def _ancestry(
-    block: HtmlElement, chains: dict[HtmlElement, tuple[HtmlElement, ...] | None]
-) -> tuple[HtmlElement, ...] | None:
-    """``block`` and its ancestors up to ``body`` (at most ``_MAX_DEPTH``), or None inside a menu or script.
-    ``chains`` remembers the answer for every element on the way, so shared ancestors are walked once."""
-    path: list[HtmlElement] = []
+def _place(block: HtmlElement, places: dict[HtmlElement, tuple[HtmlElement | None, int] | bool]) -> bool:
+    """Record the parent and depth of ``block`` and of its ancestors not yet recorded; False inside a menu or
+    script (``_NOT_TEXT``). Each element is walked once however many blocks share it."""
+    path: list[tuple[HtmlElement, HtmlElement | None]] = []
     node: HtmlElement | None = block
-    tail: tuple[HtmlElement, ...] | None = ()
+    top: tuple[HtmlElement | None, int] | bool = (None, -1)
     while node is not None:
-        if node in chains:
-            tail = chains[node]
+        known = places.get(node)
+        if known is not None:
+            top = known
             break
         if node.tag in _NOT_TEXT:
-            tail = None
+            top = False
             break
-        path.append(node)
-        if node.tag == "body" or len(path) >= _MAX_DEPTH:
-            break
-        node = node.getparent()
-    for i in range(len(path) - 1, -1, -1):
-        tail = None if tail is None else (path[i], *tail[: _MAX_DEPTH - 1])
-        chains[path[i]] = tail
-    return tail
+        parent = None if node.tag == "body" else node.getparent()
+        path.append((node, parent))
+        node = parent
+    if top is False:
+        for node, _parent in path:
+            places[node] = False
+        return False
+    depth = top[1] if isinstance(top, tuple) else -1
+    for node, parent in reversed(path):
+        depth += 1
+        places[node] = (parent, depth)
+    return True
+
+
+def _ancestry(
+    block: HtmlElement, places: dict[HtmlElement, tuple[HtmlElement | None, int] | bool]
+) -> tuple[HtmlElement, ...]:
+    """``block`` and its ancestors up to the body, at most ``_MAX_DEPTH`` of them."""
+    chain: list[HtmlElement] = []
+    node: HtmlElement | None = block
+    while node is not None and len(chain) < _MAX_DEPTH:
+        chain.append(node)
+        place = places.get(node)
+        node = place[0] if isinstance(place, tuple) else None
+    return tuple(chain)

@@ -60,13 +60,22 @@ class SiteTemplate:
 
     pages: int = 0
     counts: dict[int, int] = field(default_factory=dict)
+    _frequent: set[int] = field(default_factory=set, repr=False, compare=False)
+    """Keys seen on ``MIN_PAGES`` pages or more: the only ones that can be boilerplate (few, so that the crawl can
+    ask for the boilerplate on every page without walking every count)."""
+
+    def __post_init__(self) -> None:
+        self._refresh()
 
     def observe(self, keys: Iterable[int]) -> None:
         """Count one page's distinct line keys."""
         self.pages += 1
         counts = self.counts
         for key in dict.fromkeys(keys):
-            counts[key] = counts.get(key, 0) + 1
+            n = counts.get(key, 0) + 1
+            counts[key] = n
+            if n == MIN_PAGES:
+                self._frequent.add(key)
         if self.pages >= WINDOW:
             self._halve()
         if len(counts) > MAX_LINES:
@@ -78,14 +87,19 @@ class SiteTemplate:
 
     def boilerplate(self) -> frozenset[int]:
         """The line keys that are this site's boilerplate now."""
-        if self.pages < MIN_PAGES:
+        if self.pages < MIN_PAGES or not self._frequent:
             return frozenset()
         floor = max(MIN_PAGES, SHARE * self.pages)
-        return frozenset(k for k, n in self.counts.items() if n >= floor)
+        counts = self.counts
+        return frozenset(k for k in self._frequent if counts.get(k, 0) >= floor)
+
+    def _refresh(self) -> None:
+        self._frequent = {k for k, n in self.counts.items() if n >= MIN_PAGES}
 
     def _halve(self) -> None:
         self.pages //= 2
         self.counts = {k: n // 2 for k, n in self.counts.items() if n >= 2}
+        self._refresh()
 
     def _forget(self) -> None:
         """Drop the rarest lines until the counts fit: lines seen once, then twice, … (article text first)."""
@@ -93,6 +107,7 @@ class SiteTemplate:
         while len(self.counts) > MAX_LINES // 2:
             self.counts = {k: n for k, n in self.counts.items() if n > floor}
             floor += 1
+        self._refresh()
 
 
 MAX_SHARE_STRIPPED = 0.5

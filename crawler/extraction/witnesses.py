@@ -13,10 +13,11 @@ paragraphs differently (``<br>`` lines against ``<p>``, a JSON-LD body in one pi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from crawler.extraction.boilerplate import Block
-from crawler.extraction.textutil import fold
+from crawler.extraction.textutil import alnum_key, fold
 
 _WORD = re.compile(r"\w+")
 RUNNING_CHARS = 60
@@ -42,37 +43,61 @@ def _held(paragraph: set[int], by: set[int]) -> bool:
     return bool(paragraph) and len(paragraph & by) >= _HELD * len(paragraph)
 
 
-@dataclass
 class Witness:
     """One candidate body. Witnesses of one ``family`` (trafilatura on the pruned and on the untouched tree)
-    share their mistakes, so they never count as agreeing with each other."""
+    share their mistakes, so they never count as agreeing with each other. Word trigrams are computed on first
+    use: most pages never need them."""
 
-    name: str
-    blocks: list[Block]
-    family: str = ""
-    _all: set[int] = field(default_factory=set, repr=False)
-    _running: list[tuple[set[int], int]] = field(default_factory=list, repr=False)
+    def __init__(self, name: str, blocks: list[Block], family: str = "") -> None:
+        self.name = name
+        self.blocks = blocks
+        self.family = family or name
 
-    def __post_init__(self) -> None:
-        self.family = self.family or self.name
+    def __repr__(self) -> str:
+        return f"Witness({self.name!r}, {len(self.blocks)} blocks)"
+
+    @cached_property
+    def _grams(self) -> tuple[set[int], list[tuple[set[int], int]]]:
+        every: set[int] = set()
+        running: list[tuple[set[int], int]] = []
         for block in self.blocks:
             grams = shingles(block.text)
-            self._all |= grams
-            if len(block.text) >= RUNNING_CHARS and block.link_ratio < 0.5:
-                self._running.append((grams, len(block.text)))
+            every |= grams
+            if _is_running(block):
+                running.append((grams, len(block.text)))
+        return every, running
+
+    @property
+    def _all(self) -> set[int]:
+        return self._grams[0]
+
+    @property
+    def _running(self) -> list[tuple[set[int], int]]:
+        return self._grams[1]
 
     @property
     def chars(self) -> int:
         return sum(len(b.text) for b in self.blocks)
 
-    @property
+    @cached_property
     def running_chars(self) -> int:
         """Characters in running paragraphs: what a menu or a list of links does not add to."""
-        return sum(size for _, size in self._running)
+        return sum(len(b.text) for b in self.blocks if _is_running(b))
+
+    @cached_property
+    def _letters(self) -> str:
+        return "\n".join(alnum_key(b.text) for b in self.blocks)
+
+    def prints(self, text: str) -> bool:
+        """Whether this witness prints the paragraph ``text`` letter for letter (the cheap test, right for text
+        taken from the same page: spacing and punctuation aside)."""
+        key = alnum_key(text)
+        letters = self._letters
+        return bool(key) and (key in letters or (len(key) > 80 and key[:40] in letters and key[-40:] in letters))
 
     def holds(self, text: str) -> bool:
-        """Whether this witness holds the paragraph ``text`` (most of its word trigrams)."""
-        return _held(shingles(text), self._all)
+        """Whether this witness holds the paragraph ``text``: verbatim, else most of its word trigrams."""
+        return self.prints(text) or _held(shingles(text), self._all)
 
 
 @dataclass

@@ -262,12 +262,12 @@ class Archive:
 
     def load_templates(self) -> dict[str, SiteTemplate]:
         """What earlier runs learned of each site's template."""
-        templates = {site: SiteTemplate(pages=pages) for site, pages in self.conn.execute(
-            "SELECT site, pages FROM site_templates")}  # fmt: skip
-        for site, key, pages in self.conn.execute("SELECT site, line_key, pages FROM site_template_lines"):
-            if site in templates:
-                templates[site].counts[int(key)] = int(pages)
-        return templates
+        pages = dict(self.conn.execute("SELECT site, pages FROM site_templates").fetchall())
+        counts: dict[str, dict[int, int]] = {site: {} for site in pages}
+        for site, key, seen in self.conn.execute("SELECT site, line_key, pages FROM site_template_lines"):
+            if site in counts:
+                counts[site][int(key)] = int(seen)
+        return {site: SiteTemplate(pages=int(pages[site]), counts=counts[site]) for site in pages}
 
     def save_templates(self, templates: dict[str, SiteTemplate]) -> None:
         """Replace the stored templates of these sites (lines seen on one page only are not kept)."""

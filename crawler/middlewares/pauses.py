@@ -6,6 +6,7 @@ that retries the refused ones), so they live in one object per crawler, found wi
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,22 +22,28 @@ if TYPE_CHECKING:
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 
 
+_DELAY_SECONDS = re.compile(r"[0-9]{1,9}")
+
+
 def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
-    """Seconds a ``Retry-After`` value asks to wait (delay-seconds or an HTTP-date), or None when unreadable."""
+    """Seconds a ``Retry-After`` value asks to wait (delay-seconds or an HTTP-date), or None when unreadable.
+
+    Only ASCII digits make delay-seconds ("²" passes ``str.isdigit``); a date that cannot be a real moment
+    (year 0, year 99999, an overflowing offset) is unreadable, never an exception."""
     if value is None:
         return None
     text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
-    if not text:
+    if not text or len(text) > 64:
         return None
-    if text.isdigit():
+    if _DELAY_SECONDS.fullmatch(text):
         return float(text)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def slot_key(request: Request) -> str:

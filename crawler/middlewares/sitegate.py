@@ -88,13 +88,21 @@ class SiteGateMiddleware:
         await maybe_deferred_to_future(semaphore.acquire())
         self._holders[request] = semaphore
         # Holding the permit while paused keeps every other request of the slot waiting behind this one.
-        while (wait := self.pauses.remaining(key)) > 0:
-            await _sleep(wait)
+        try:
+            while (wait := self.pauses.remaining(key)) > 0:
+                await _sleep(wait)
+        except BaseException:
+            self._release(request)  # cancelled while waiting (the run is stopping): the permit is not lost
+            raise
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status in RETRY_AFTER_STATUSES:
-            self._pause(request, response)
-        self._release(request)
+        # The permit goes back whatever the answer holds: a permit kept by an exception would leave the site's
+        # slot one short for the rest of the run, and a site whose permits are all lost never finishes.
+        try:
+            if response.status in RETRY_AFTER_STATUSES:
+                self._pause(request, response)
+        finally:
+            self._release(request)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:

@@ -52,9 +52,14 @@ def _summary(result: CrawlResult) -> str:
     return render_summary(result.sites)
 
 
+CLEAN_ENDS = ("finished", "deadline")
+"""Finish reasons of a crawl that ended as it should: all done, or stopped at ``AKHBAR_RUN_DEADLINE``."""
+
+
 def _exit_code(result: CrawlResult) -> int:
-    """0 all well; 1 the crawl did not finish; 3 it finished but some sites failed (cron can tell them apart)."""
-    if result.finish_reason != "finished":
+    """0 all well; 1 the crawl did not finish (or could not store); 3 it finished but some sites failed (cron
+    can tell them apart)."""
+    if result.finish_reason not in CLEAN_ENDS or result.stats.get("akhbar/store_failed"):
         return 1
     return 3 if result.failing_sites else 0
 
@@ -62,8 +67,12 @@ def _exit_code(result: CrawlResult) -> int:
 def _report(result: CrawlResult) -> int:
     click.echo(_summary(result))
     code = _exit_code(result)
-    if code == 1:
+    if result.stats.get("akhbar/store_failed"):
+        click.echo(f"crawl stopped: the archive cannot be written ({result.stats['akhbar/store_failed']})", err=True)
+    elif code == 1:
         click.echo(f"crawl ended early: {result.finish_reason}", err=True)
+    elif result.finish_reason == "deadline":
+        click.echo("crawl stopped at its deadline (AKHBAR_RUN_DEADLINE): what was fetched is stored", err=True)
     elif code == 3:
         click.echo(f"sites with problems: {', '.join(result.failing_sites)}", err=True)
     return code

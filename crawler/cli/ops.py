@@ -20,7 +20,7 @@ import click
 from crawler.cli.options import db_option, sites_option
 from crawler.ops.backup import BackupError, backup
 from crawler.ops.history import flagged_sites, render_history, run_history
-from crawler.ops.lock import EX_TEMPFAIL, LockHeld, RunLock, lock_path
+from crawler.ops.lock import EX_TEMPFAIL, LockError, LockHeld, RunLock, lock_path
 from crawler.ops.summary import render_summary
 
 redis_url_option = click.option(
@@ -42,6 +42,9 @@ def exclusive_run(db: str) -> Iterator[RunLock]:
     except LockHeld as exc:
         click.echo(f"akhbar run: {exc}; not starting a second run", err=True)
         sys.exit(EX_TEMPFAIL)
+    except LockError as exc:
+        click.echo(f"akhbar run: {exc}", err=True)
+        sys.exit(1)
     try:
         yield lock
     finally:

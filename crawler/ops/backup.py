@@ -68,7 +68,9 @@ def backup(db: str | os.PathLike[str], target: str | os.PathLike[str], *, pages:
             os.fsync(handle.fileno())
         os.replace(tmp, target_path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        # SQLite leaves its rollback journal (or WAL) beside a copy that failed half-way: none may stay behind.
+        for leftover in (tmp, *(tmp.with_name(tmp.name + suffix) for suffix in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
         raise
     return BackupResult(path=target_path, bytes=target_path.stat().st_size, pages=page_count, articles=articles)
 

@@ -27,6 +27,10 @@ class LockHolder:
     started: str | None
 
 
+class LockError(OSError):
+    """The lock file cannot be created or written (a full disk, a read-only directory)."""
+
+
 class LockHeld(RuntimeError):
     """Another process holds the run lock."""
 
@@ -67,17 +71,25 @@ class RunLock:
         return self._fd is not None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LockError(f"cannot create the run lock {self.path}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             raise LockHeld(self.path, read_holder(self.path)) from None
         started = datetime.now(UTC).isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid={os.getpid()}\nstarted={started}\n".encode(), 0)
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid={os.getpid()}\nstarted={started}\n".encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:  # a full disk: the lock is taken, its record cannot be written
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise LockError(f"cannot write the run lock {self.path}: {exc.strerror or exc}") from None
         self._fd = fd
 
     def release(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from crawler.items import Article
@@ -15,30 +15,43 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
 
 
-def iso_with_offset(value: str | None, tz: ZoneInfo) -> str | None:
-    """An ISO 8601 string with a UTC offset; a naive time is taken in the site's time zone; junk gives None."""
+EARLIEST_YEAR = 1900
+"""No news article in the archive is older; an earlier date is a parsing accident."""
+FUTURE_SLACK = timedelta(days=2)
+"""A page dated later than this after the crawl is wrong about its date (or lies about it)."""
+
+
+def iso_with_offset(value: str | None, tz: ZoneInfo, now: datetime | None = None) -> str | None:
+    """An ISO 8601 string with a UTC offset; a naive time is taken in the site's time zone. Junk, a time UTC
+    cannot hold (year 9999 with a negative offset), one before 1900 or one days in the future gives None:
+    no date beats a wrong one, and a value that cannot be converted costs its field, never the batch."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=tz)
+        utc = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
+    if utc.year < EARLIEST_YEAR or utc > (now or datetime.now(UTC)) + FUTURE_SLACK:
+        return None
     return parsed.isoformat()
 
 
 class NormalizePipeline:
     """Makes every field safe and comparable, without changing what a reader sees."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, stats: StatsCollector | None = None) -> None:
         self.registry = registry
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        return cls(load_registry(crawler.settings.get("AKHBAR_SITES")))
+        return cls(load_registry(crawler.settings.get("AKHBAR_SITES")), crawler.stats)
 
     def process_item(self, item: Article) -> Article:
         site = self.registry.get(item.site)
@@ -49,8 +62,13 @@ class NormalizePipeline:
         item.tags = list(dict.fromkeys(t for t in (clean_display_text(x) for x in item.tags) if t))
         item.agencies = list(dict.fromkeys(item.agencies))
         if site is not None:
-            item.published = iso_with_offset(item.published, site.tz)
-            item.modified = iso_with_offset(item.modified, site.tz)
+            for name in ("published", "modified"):
+                raw = getattr(item, name)
+                value = iso_with_offset(raw, site.tz)
+                if raw and value is None and self.stats is not None:
+                    # Counted, so that a site sending impossible dates shows in its run figures.
+                    self.stats.inc_value(f"akhbar/site/{item.site}/bad_field/{name}")
+                setattr(item, name, value)
             scheme = site.url.split(":", 1)[0].lower()
             try:
                 item.canonical_url = choose_canonical(item.url, [item.canonical_url], site.allowed_hosts, scheme)

@@ -14,11 +14,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from crawler.items import Article
 from crawler.registry import load_registry
-from crawler.storage.archive import Archive
+from crawler.storage.archive import Archive, StoreOutcome, archive_unwritable
 from crawler.storage.db import open_db
 from crawler.storage.fingerprint import Fingerprint
 
@@ -51,9 +53,12 @@ def per_site_figures(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def site_status(figures: dict[str, Any]) -> str:
     """What went wrong with a site in a run, so that a broken site never looks like "no news today".
 
-    In order of precedence: blocked > extraction_failing > sources_failing > feeds_empty > unreachable > ok.
+    In order of precedence: failed (the archive could not store its articles) > blocked > extraction_failing >
+    sources_failing > feeds_empty > unreachable > ok.
     """
     detail = figures["detail"]
+    if detail.get("store_failed"):
+        return "failed"
     found = figures.get("articles_found", 0)
     kept = figures.get("stored", 0) + figures.get("updated", 0) + figures.get("duplicates", 0)
     kept += detail.get("queued", 0)  # a process of a distributed crawl hands its articles to `akhbar ingest`
@@ -87,6 +92,9 @@ class StorePipeline:
         self.archive: Archive
         self.run_id = 0
         self._timer: task.LoopingCall | None = None
+        self.crawler: Crawler | None = None
+        self.failure: str | None = None
+        """Why the archive cannot be written, once it could not: later items are counted lost, not tried."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -102,6 +110,7 @@ class StorePipeline:
         )
         # The run is recorded on spider_closed, once Scrapy has set finish_reason and the final counts.
         crawler.signals.connect(pipeline.record_run, signal=signals.spider_closed)
+        pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self) -> None:
@@ -119,6 +128,10 @@ class StorePipeline:
         self._timer.start(min(1.0, self.commit_seconds / 2), now=False)
 
     def process_item(self, item: Article) -> Article:
+        if self.failure is not None:
+            # The archive cannot be written (disk full…): counted as lost, never reported as stored.
+            self.stats.inc_value(f"akhbar/site/{item.site}/store_failed")
+            raise DropItem(f"store_failed: the archive cannot be written ({self.failure}) <{item.url}>")
         if not self.pending:
             self.first_pending_at = time.monotonic()
         self.pending.append(item)
@@ -130,28 +143,79 @@ class StorePipeline:
         return item
 
     def _flush_if_due(self) -> None:
-        if self.pending and time.monotonic() - self.first_pending_at >= self.commit_seconds:
-            self.flush()
+        # Called by a LoopingCall, which stops for good at the first exception it sees: nothing may escape.
+        try:
+            if self.pending and time.monotonic() - self.first_pending_at >= self.commit_seconds:
+                self.flush()
+        except Exception as exc:
+            logger.error("timed store flush failed: %s", exc)
 
     def flush(self) -> None:
         batch, self.pending = self.pending, []
         fingerprints, self.fingerprints = self.fingerprints, []
-        if not batch:
+        if not batch or self.failure is not None:
+            for item in batch:
+                self.stats.inc_value(f"akhbar/site/{item.site}/store_failed")
             return
-        outcomes = self.archive.store(batch, fingerprints)
+        try:
+            outcomes: list[StoreOutcome | None] = list(self.archive.store(batch, fingerprints))
+        except Exception as exc:
+            if archive_unwritable(exc):
+                self._fail(exc, batch)
+                return
+            # One article the archive refuses must not cost the others of its batch: store them one by one.
+            outcomes = self._store_one_by_one(batch, fingerprints)
         for item, outcome in zip(batch, outcomes, strict=True):
+            if outcome is None:
+                continue
             key = {"new": "stored", "updated": "updated", "unchanged": "unchanged", "alias": "duplicates"}[
                 outcome.action
             ]
             self.stats.inc_value(f"akhbar/site/{item.site}/{key}")
             self.stats.inc_value(f"akhbar/articles/{key}")
 
+    def _store_one_by_one(
+        self, batch: list[Article], fingerprints: list[Fingerprint | None]
+    ) -> list[StoreOutcome | None]:
+        outcomes: list[StoreOutcome | None] = []
+        for index, (item, fp) in enumerate(zip(batch, fingerprints, strict=True)):
+            try:
+                outcomes.append(self.archive.store([item], [fp])[0])
+            except Exception as exc:
+                if archive_unwritable(exc):
+                    self._fail(exc, batch[index:])
+                    outcomes.extend([None] * (len(batch) - index))
+                    break
+                self.stats.inc_value("akhbar/dropped/store_error")
+                self.stats.inc_value(f"akhbar/site/{item.site}/dropped")
+                self.stats.inc_value(f"akhbar/site/{item.site}/dropped/store_error")
+                logger.warning("%s: not stored: %s: %s <%s>", item.site, type(exc).__name__, exc, item.url)
+                outcomes.append(None)
+        return outcomes
+
+    def _fail(self, exc: BaseException, lost: list[Article]) -> None:
+        """The archive cannot be written: stop the crawl, count what was lost, say so in one line."""
+        self.failure = f"{type(exc).__name__}: {exc}"
+        for item in lost:
+            self.stats.inc_value(f"akhbar/site/{item.site}/store_failed")
+        self.stats.set_value("akhbar/store_failed", self.failure)
+        logger.error("the archive %s cannot be written (%s): stopping the crawl", self.db_path, self.failure)
+        if self.crawler is not None and self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+
     def close_spider(self) -> None:
         if self._timer is not None and self._timer.running:
             self._timer.stop()
-        self.flush()
+        try:
+            self.flush()
+        except Exception as exc:  # flush handles the archive's errors; this is the last line of defence
+            logger.error("final store flush failed: %s", exc)
 
     def record_run(self, spider: object, reason: str) -> None:
         stats = self.stats.get_stats()
-        self.archive.finish_run(self.run_id, reason, stats, per_site_figures(stats))
-        self.archive.db.conn.close()
+        try:
+            self.archive.finish_run(self.run_id, reason, stats, per_site_figures(stats))
+        except Exception as exc:
+            logger.error("the run could not be recorded in %s: %s", self.db_path, exc)
+        finally:
+            self.archive.db.conn.close()

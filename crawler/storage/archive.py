@@ -13,7 +13,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -36,16 +36,34 @@ def utcnow() -> str:
 
 
 def to_utc(value: str | None) -> str | None:
-    """An ISO 8601 time with offset as UTC (``…+00:00``), so that times from sites in different zones sort right."""
+    """An ISO 8601 time with offset as UTC (``…+00:00``), so that times from sites in different zones sort right;
+    None for a value that is no time or no time UTC can hold (``9999-12-31T23:59:59-23:59`` is past year 9999)."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+_UNWRITABLE = ("full", "disk i/o", "readonly", "read-only", "unable to open", "no space", "malformed",
+               "not a database", "out of memory")  # fmt: skip
+
+
+def archive_unwritable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the archive itself cannot be written (disk full, I/O error, read-only, corrupt),
+    as opposed to one article the archive refuses: the former stops the crawl, the latter costs that article."""
+    if isinstance(exc, OSError | MemoryError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+        exc, sqlite3.IntegrityError | sqlite3.DataError | sqlite3.ProgrammingError
+    ):
+        message = str(exc).lower()
+        return any(mark in message for mark in _UNWRITABLE)
+    return False
 
 
 STRIP_RECENT = 2 * WINDOW
@@ -83,10 +101,12 @@ class Archive:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): the original error is the one to raise.
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     # -- sites -------------------------------------------------------------------------------------------
 

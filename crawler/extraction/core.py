@@ -50,6 +50,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _UPDATED = re.compile(r"(?:تحديث|محدث|عدل|updated|actualizado|aktualisiert|güncelleme|modifi)", re.I)
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$|-)|/(20\d{2})-(\d{2})-(\d{2})")
 _BYLINE_START = re.compile(r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|تحرير)\s*[:：\-–—]?\s*\S")
+MAX_PAGE_CHARS = 8_000_000
+MAX_PAGE_TAGS = 150_000
 _MIN_SELECTOR_BODY = 80
 _FAST_ENOUGH = 300
 # When the first witness may have lost the article: pruning took out this many characters of running
@@ -71,6 +73,12 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F
 
 
 def _parse(text: str) -> HtmlElement:
+    # A news page is a few hundred kilobytes and some thousands of elements; one built to cost a worker minutes
+    # and gigabytes (300,000 paragraphs) is refused before it is parsed.
+    if len(text) > MAX_PAGE_CHARS:
+        raise ExtractionError(f"page too large to be an article ({len(text):,} characters)")
+    if text.count("<") > MAX_PAGE_TAGS:
+        raise ExtractionError(f"page has too many tags to be an article (more than {MAX_PAGE_TAGS:,})")
     text = _XML_DECLARATION.sub("", text, count=1)
     head = text[:2048]
     # A binary file (an image or PDF served as text/html) is full of control bytes; an HTML page that carries a

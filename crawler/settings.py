@@ -33,6 +33,15 @@ AKHBAR_DEDUPE_CACHE_SIZE = 50_000
 """How many canonical URLs and text hashes the in-run dedupe stage remembers (a bounded LRU)."""
 AKHBAR_EXTRACT_WORKERS = -1
 """Processes that extract pages beside the crawl (-1: one per core beyond the first, 2 to 4; 0: in-process)."""
+AKHBAR_EXTRACT_TIMEOUT = 60.0
+"""Seconds one page may take in a worker; past it the workers are replaced and the page counted as
+``extraction_timeout`` (not enforced with ``AKHBAR_EXTRACT_WORKERS = 0``)."""
+AKHBAR_MAX_ARTICLES_PER_SITE = 2000
+"""Article pages fetched per site and run at most, newest first (the rest are counted ``cut/articles_per_site``)."""
+AKHBAR_MAX_SITEMAP_DEPTH = 3
+"""Sitemap indexes followed this many levels deep at most (an index lists sitemaps: 1–2 levels in practice)."""
+AKHBAR_RUN_DEADLINE = 0.0
+"""Seconds after which the run stops cleanly, stores what it fetched and exports (0: no deadline)."""
 AKHBAR_CONTACT_URL = os.environ.get("AKHBAR_CONTACT_URL") or "https://github.com/akhbar-news/akhbar"
 """Where a publisher can reach whoever runs this crawler; part of the User-Agent."""
 
@@ -56,6 +65,10 @@ AKHBAR_REDIS_ITEMS_KEY = "akhbar:items"
 # -- Politeness ------------------------------------------------------------------------------------------------
 USER_AGENT = f"Akhbar/{__version__} (+{AKHBAR_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "crawler.middlewares.robots.BoundedRobotParser"
+# A page's <meta http-equiv="refresh"> is not followed: publishers could point it anywhere (an admin URL of
+# another host), and an article that moved answers with a redirect, which the redirect guard checks.
+METAREFRESH_ENABLED = False
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -98,6 +111,7 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.middlewares.throttle.SiteAutoThrottle": 0,
     "crawler.ops.progress.ProgressExtension": 500,
+    "crawler.ops.redact.RedactCredentialsExtension": 0,
 }
 ADDONS = {
     "crawler.distributed.addon.RedisAddon": 0,
@@ -115,5 +129,8 @@ CONCURRENT_ITEMS = 1
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 10.0
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs Python code posted to it (with a token in a file under the user's profile):
+# nothing a crawl of other people's pages should expose, inside the archive's writer.
+REMOTE_CONTROL_ENABLED = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

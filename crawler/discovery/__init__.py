@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.discovery.autodiscovery import feed_links, robots_sitemaps
+from crawler.discovery.autodiscovery import feed_links, robots_sitemap_lines, robots_sitemaps
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.model import DiscoveredLink, DiscoveryError, SourceResult
 from crawler.discovery.sitemaps import parse_sitemap
@@ -14,5 +14,6 @@ __all__ = [
     "feed_links",
     "parse_feed",
     "parse_sitemap",
+    "robots_sitemap_lines",
     "robots_sitemaps",
 ]

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.discovery.model import (
+    MAX_FEED_ENTRIES,
     DiscoveredLink,
     DiscoveryError,
     SourceResult,
@@ -38,10 +39,14 @@ def _atom_link(entry: etree._Element) -> str | None:
     return fallback
 
 
-def _rss_items(root: etree._Element, base_url: str) -> list[DiscoveredLink]:
-    links = []
+def _rss_items(root: etree._Element, base_url: str) -> tuple[list[DiscoveredLink], int]:
+    links: list[DiscoveredLink] = []
+    cut = 0
     for item in root.iter():
         if local_name(item) != "item":
+            continue
+        if len(links) >= MAX_FEED_ENTRIES:
+            cut += 1
             continue
         url = _child_text(item, "link")
         if not url:
@@ -59,13 +64,17 @@ def _rss_items(root: etree._Element, base_url: str) -> list[DiscoveredLink]:
                 url=urljoin(base_url, url), updated=updated, published=published, title=_child_text(item, "title")
             )
         )
-    return links
+    return links, cut
 
 
-def _atom_entries(root: etree._Element, base_url: str) -> list[DiscoveredLink]:
-    links = []
+def _atom_entries(root: etree._Element, base_url: str) -> tuple[list[DiscoveredLink], int]:
+    links: list[DiscoveredLink] = []
+    cut = 0
     for entry in root:
         if local_name(entry) != "entry":
+            continue
+        if len(links) >= MAX_FEED_ENTRIES:
+            cut += 1
             continue
         href = _atom_link(entry)
         if not href:
@@ -77,7 +86,7 @@ def _atom_entries(root: etree._Element, base_url: str) -> list[DiscoveredLink]:
                 url=urljoin(base_url, href), updated=updated, published=published, title=_child_text(entry, "title")
             )
         )
-    return links
+    return links, cut
 
 
 def parse_feed(body: bytes, base_url: str) -> SourceResult:
@@ -86,9 +95,12 @@ def parse_feed(body: bytes, base_url: str) -> SourceResult:
     kind = local_name(root)
     if kind == "rss":
         channel = next((c for c in root if local_name(c) == "channel"), root)
-        return SourceResult("rss", _rss_items(channel, base_url), title=_child_text(channel, "title"))
+        links, cut = _rss_items(channel, base_url)
+        return SourceResult("rss", links, title=_child_text(channel, "title"), cut=cut)
     if kind == "rdf":
-        return SourceResult("rdf", _rss_items(root, base_url))
+        links, cut = _rss_items(root, base_url)
+        return SourceResult("rdf", links, cut=cut)
     if kind == "feed":
-        return SourceResult("atom", _atom_entries(root, base_url), title=_child_text(root, "title"))
+        links, cut = _atom_entries(root, base_url)
+        return SourceResult("atom", links, title=_child_text(root, "title"), cut=cut)
     raise DiscoveryError(f"not a feed: root element <{kind or root.tag}>")

@@ -13,6 +13,13 @@ from lxml import etree
 
 # A sitemap may be 50 MB uncompressed (sitemaps.org); anything past that is refused, which also stops gzip bombs.
 MAX_DECOMPRESSED = 50 * 1024 * 1024
+MAX_SITEMAP_ENTRIES = 50_000
+"""What sitemaps.org allows one sitemap (or sitemap index) to list; entries past it are not read."""
+MAX_FEED_ENTRIES = 5_000
+"""A news feed lists its latest tens of items; entries past this are not read."""
+# libxml2's messages when a document trips its limits (depth, node size, entity expansion): such a document is
+# unreadable, not empty.
+_LIMIT_ERRORS = ("excessive depth", "huge", "entity reference loop", "amplification", "maximum", "too deep")
 
 
 class DiscoveryError(ValueError):
@@ -49,6 +56,8 @@ class SourceResult:
     children: list[DiscoveredLink] = field(default_factory=list)
     """Child sitemaps of a sitemap index."""
     title: str | None = None
+    cut: int = 0
+    """Entries past ``MAX_SITEMAP_ENTRIES`` / ``MAX_FEED_ENTRIES`` that were not read."""
 
 
 def maybe_gunzip(body: bytes) -> bytes:
@@ -77,12 +86,20 @@ def parse_xml(body: bytes) -> etree._Element:
         raise DiscoveryError("empty document")
     if data[:1] != b"<":
         raise DiscoveryError("not XML (does not start with '<')")
+    # Entities are declared in the DOCTYPE's internal subset, which ends at the first "]>".
+    subset_end = data.find(b"]>") if b"<!DOCTYPE" in data[:4096] else -1
+    if b"<!ENTITY" in data[: subset_end if subset_end >= 0 else 4096]:
+        # Internal entities are how entity-expansion ("billion laughs") documents are built; no feed needs them.
+        raise DiscoveryError("declares XML entities (refused: a feed or sitemap has no use for them)")
     try:
         root = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
         raise DiscoveryError(f"not XML: {exc}") from exc
     if root is None:
         raise DiscoveryError("not XML: nothing could be parsed")
+    limits = [e.message for e in _PARSER.error_log if any(m in e.message.lower() for m in _LIMIT_ERRORS)]
+    if limits:
+        raise DiscoveryError(f"trips the XML parser's limits: {limits[0].strip()}")
     return root
 
 
@@ -98,14 +115,20 @@ def parse_datetime(text: str | None) -> datetime | None:
     if not text:
         return None
     text = text.strip()
+    if len(text) > 64:
+        return None
     value: datetime | None = None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         try:
             value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None  # one unreadable date costs its entry's date, never the feed
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    try:
+        value.astimezone(UTC)  # a time UTC cannot hold (year 9999 with a negative offset) would fail later
+    except OverflowError:
+        return None
     return value

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.discovery.model import (
+    MAX_SITEMAP_ENTRIES,
     DiscoveredLink,
     DiscoveryError,
     SourceResult,
@@ -49,8 +50,17 @@ def parse_sitemap(body: bytes, base_url: str) -> SourceResult:
     if kind not in ("urlset", "sitemapindex"):
         raise DiscoveryError(f"not a sitemap: root element <{kind or root.tag}>")
     child_name = "url" if kind == "urlset" else "sitemap"
-    entries = [_entry(el, base_url) for el in root if local_name(el) == child_name]
-    found = [e for e in entries if e is not None]
+    found: list[DiscoveredLink] = []
+    cut = 0
+    for el in root:
+        if local_name(el) != child_name:
+            continue
+        if len(found) >= MAX_SITEMAP_ENTRIES:
+            cut += 1
+            continue
+        entry = _entry(el, base_url)
+        if entry is not None:
+            found.append(entry)
     if kind == "urlset":
-        return SourceResult("urlset", links=found)
-    return SourceResult("sitemapindex", children=found)
+        return SourceResult("urlset", links=found, cut=cut)
+    return SourceResult("sitemapindex", children=found, cut=cut)

@@ -1,8 +1,9 @@
 """``RedisScheduler``: scrapy-redis's scheduler, made warning-free on current Scrapy and job-aware.
 
-scrapy-redis 0.9.1 passes ``spider=`` to the stats collector (deprecated since Scrapy 2.14) and calls the
-dupefilter's ``log`` with a spider; this subclass does neither. It also gives its Redis keys an expiry
-(``AKHBAR_REDIS_KEY_TTL``), so the frontiers of old jobs do not pile up in Redis.
+scrapy-redis 0.9.1 passes ``spider=`` to the stats collector (deprecated since Scrapy 2.14), calls the
+dupefilter's ``log`` with a spider and ``Spider.log`` when it resumes a frontier; this subclass does none of
+it. It also gives its Redis keys an expiry (``AKHBAR_REDIS_KEY_TTL``), so the frontiers of old jobs do not pile
+up in Redis.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_KEY_TTL = 2 * 24 * 3600
 
 
+def _quiet(*args: Any, **kwargs: Any) -> None:
+    """Stands in for ``Spider.log`` while scrapy-redis opens the frontier."""
+
+
 class RedisScheduler(Scheduler):
     """The shared frontier: requests and their fingerprints in Redis, popped by whichever process is free."""
 
@@ -34,7 +39,13 @@ class RedisScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: Spider) -> None:
-        super().open(spider)
+        # scrapy-redis announces a frontier that already holds requests (another process got there first) with
+        # the deprecated Spider.log; the line below says it instead.
+        spider.log = _quiet  # type: ignore[method-assign]
+        try:
+            super().open(spider)
+        finally:
+            del spider.log
         self._logged_duplicate = False
         self._expiry_set = False
         logger.info("shared frontier %s (%d requests waiting)", self.queue.key, len(self.queue))

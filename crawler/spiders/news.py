@@ -7,7 +7,6 @@ has not stored yet, or whose feed or sitemap date says they changed since they w
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -27,6 +26,8 @@ from scrapy.exceptions import (
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import defer, error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -40,12 +41,13 @@ from crawler.discovery import (
     feed_links,
     parse_feed,
     parse_sitemap,
-    robots_sitemaps,
+    robots_sitemap_lines,
 )
+from crawler.discovery.autodiscovery import MAX_ROBOTS_BYTES
 from crawler.discovery.urlkind import is_article_url
 from crawler.distributed.archive_view import crawl_archive, may_write
 from crawler.extraction.model import ExtractionError
-from crawler.extraction.pool import ExtractionPool, default_workers
+from crawler.extraction.pool import ExtractionPool, ExtractionTimeout, default_workers
 from crawler.extraction.template import SiteTemplate, strip_lines
 from crawler.items import Article
 from crawler.middlewares.blocked import SiteBlocked
@@ -61,6 +63,11 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
+
+
+def _newest_first(pair: tuple[str, DiscoveredLink]) -> tuple[int, float]:
+    newest = pair[1].newest
+    return (0, -newest.timestamp()) if newest is not None else (1, 0.0)
 
 
 def site_slots(registry: Registry) -> dict[str, dict[str, Any]]:
@@ -111,6 +118,11 @@ class NewsSpider(scrapy.Spider):
         self.since: datetime | None = None
         self.extraction = ExtractionPool(0)
         self.requested = BoundedSet(200_000)
+        self.per_site: dict[str, int] = {}
+        """Article requests made per site in this run (bounded by ``max_articles_per_site``)."""
+        self.max_articles_per_site = 2000
+        self.max_sitemap_depth = 3
+        self.deadline = 0.0
         self.templates: dict[str, SiteTemplate] = {}
         """What this crawl (and the runs before it) learned of each site's template: lines on most pages."""
 
@@ -138,7 +150,12 @@ class NewsSpider(scrapy.Spider):
         days = settings.getfloat("AKHBAR_SINCE_DAYS", 3)
         spider.since = datetime.now(UTC) - timedelta(days=days) if days > 0 else None
         workers = settings.getint("AKHBAR_EXTRACT_WORKERS", -1)
-        spider.extraction = ExtractionPool(default_workers() if workers < 0 else workers)
+        spider.extraction = ExtractionPool(
+            default_workers() if workers < 0 else workers, settings.getfloat("AKHBAR_EXTRACT_TIMEOUT", 60.0)
+        )
+        spider.max_articles_per_site = settings.getint("AKHBAR_MAX_ARTICLES_PER_SITE", 2000)
+        spider.max_sitemap_depth = settings.getint("AKHBAR_MAX_SITEMAP_DEPTH", 3)
+        spider.deadline = settings.getfloat("AKHBAR_RUN_DEADLINE", 0)
         spider.archive = crawl_archive(settings)
         spider.write_validators = may_write(settings)
         if spider.archive is not None:
@@ -159,6 +176,8 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.extraction.start()
+        if self.deadline > 0:
+            call_later(self.deadline, self._deadline_reached)
         for site in self.sites:
             for request in self.site_start_requests(site):
                 yield request
@@ -171,6 +190,17 @@ class NewsSpider(scrapy.Spider):
         if not site.feeds and not site.sitemaps:
             yield self._request(site.url, site, self.parse_homepage)
             yield self._request(urljoin(site.url, "/robots.txt"), site, self.parse_robots)
+
+    def _deadline_reached(self) -> None:
+        """The run's time is up (``AKHBAR_RUN_DEADLINE``): stop cleanly; what was fetched is stored and exported."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("akhbar/cut/run_deadline", 1)
+        logger.warning("run deadline of %g s reached: stopping the crawl (pending requests are not fetched)",
+                       self.deadline)  # fmt: skip
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="deadline"))
 
     # -- discovery ---------------------------------------------------------------------------------------
 
@@ -190,7 +220,10 @@ class NewsSpider(scrapy.Spider):
         site = self._site(response)
         if not isinstance(response, TextResponse):
             return
-        for url in robots_sitemaps(response.text, response.url):
+        urls, more = robots_sitemap_lines(response.text[:MAX_ROBOTS_BYTES], response.url)
+        if more:
+            self._cut(site, "robots_sitemaps", more, f"robots.txt names {more} more sitemaps than the {len(urls)} read")
+        for url in urls:
             if same_site(url, site.allowed_hosts):
                 yield self._source_request(url, site, "sitemap")
 
@@ -205,12 +238,20 @@ class NewsSpider(scrapy.Spider):
         result = self._read_source(site, response, "sitemap", parse_sitemap)
         if result is None:
             return
-        for child in result.children:
-            if not same_site(child.url, site.allowed_hosts):
-                continue
+        depth = int(response.meta.get("akhbar_depth", 0)) + 1
+        children = [c for c in result.children if same_site(c.url, site.allowed_hosts)]
+        if children and depth > self.max_sitemap_depth:
+            # An index lists sitemaps (Google reads one level, two at most): a chain deeper than the limit is a
+            # trap, and its children are not followed.
+            self._cut(site, "sitemap_depth", len(children), f"sitemap index nested deeper than "
+                      f"{self.max_sitemap_depth} levels: {response.url}")  # fmt: skip
+            children = []
+        for child in children:
             if self.since is not None and child.updated is not None and child.updated < self.since:
                 continue
-            yield self._source_request(child.url, site, "sitemap")
+            request = self._source_request(child.url, site, "sitemap")
+            request.meta["akhbar_depth"] = depth
+            yield request
         yield from self._article_requests(site, result.links, response.url)
 
     def _read_source(
@@ -226,7 +267,18 @@ class NewsSpider(scrapy.Spider):
             self._source_failed(site, response, kind, str(exc))
             return None
         self._source_ok(site, response, kind, len(result.links) + len(result.children))
+        if result.cut:
+            self._cut(site, f"{kind}_entries", result.cut, f"{response.url} lists {result.cut} entries past the "
+                      f"{len(result.links) + len(result.children)} read")  # fmt: skip
         return result
+
+    def _cut(self, site: Site, limit: str, count: int, message: str) -> None:
+        """A bound that cut something of a site's work: counted (``akhbar/site/<id>/cut/<limit>``) and logged."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"akhbar/site/{site.id}/cut/{limit}", count)
+        stats.inc_value(f"akhbar/cut/{limit}", count)
+        logger.warning("%s: %s", site.id, message)
 
     def _source_ok(self, site: Site, response: Response, kind: str, count: int) -> None:
         stats = self.crawler.stats
@@ -273,14 +325,20 @@ class NewsSpider(scrapy.Spider):
                 continue
             wanted.setdefault(key, link)
         stored = self.archive.last_seen(wanted) if self.archive is not None else {}
-        for key, link in wanted.items():
+        over = 0
+        # Newest first, so that a site listing more than its share of articles gives its latest ones.
+        for key, link in sorted(wanted.items(), key=_newest_first):
             seen = stored.get(key)
             if seen is not None and (link.newest is None or link.newest <= seen):
                 stats.inc_value(f"akhbar/site/{site.id}/skipped/known")
                 continue
+            if self.per_site.get(site.id, 0) >= self.max_articles_per_site:
+                over += 1
+                continue
             if not self.requested.add(key):  # listed by a feed and a sitemap both: one article, one request
                 stats.inc_value(f"akhbar/site/{site.id}/skipped/listed_twice")
                 continue
+            self.per_site[site.id] = self.per_site.get(site.id, 0) + 1
             stats.inc_value(f"akhbar/site/{site.id}/articles_found")
             yield self._request(
                 link.url,
@@ -289,6 +347,9 @@ class NewsSpider(scrapy.Spider):
                 source_url=source,
                 source_updated=link.newest.isoformat() if link.newest else None,
             )
+        if over:
+            self._cut(site, "articles_per_site", over, f"{over} articles past this run's limit of "
+                      f"{self.max_articles_per_site} per site (AKHBAR_MAX_ARTICLES_PER_SITE) not fetched")  # fmt: skip
 
     # -- articles ----------------------------------------------------------------------------------------
 
@@ -303,9 +364,12 @@ class NewsSpider(scrapy.Spider):
         template = self.templates.setdefault(site.id, SiteTemplate())
         known = template.boilerplate()
         try:
-            page, fingerprint = await asyncio.wrap_future(
-                self.extraction.submit(response.body, response.url, site, charset, known)
-            )
+            page, fingerprint = await self.extraction.extract(response.body, response.url, site, charset, known)
+        except ExtractionTimeout as exc:
+            stats.inc_value(f"akhbar/site/{site.id}/extraction_timeout")
+            stats.inc_value("akhbar/dropped/extraction_timeout")
+            logger.warning("%s: cannot extract %s (%s)", site.id, response.url, exc)
+            return
         except ExtractionError as exc:
             stats.inc_value(f"akhbar/site/{site.id}/extraction_failed")
             stats.inc_value("akhbar/dropped/extraction_failed")

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
 TRACKING_PARAMS = frozenset(
     {
         "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
@@ -84,9 +86,16 @@ def canonicalize(url: str, *, site_hosts: Iterable[str] = (), scheme: str = "htt
 
 
 def same_site(url: str, hosts: Iterable[str]) -> bool:
-    """True when ``url``'s host is one of ``hosts`` or a subdomain of one (``www.`` ignored)."""
+    r"""True when ``url``'s host is one of ``hosts`` or a subdomain of one (``www.`` ignored).
+
+    The host is read from the URL as it will be fetched: Scrapy fetches ``safe_url_string(url)``, which follows
+    the WHATWG rules (``\`` is ``/``), so ``http://OTHER\@SITE/`` is a request to OTHER, not to SITE. A URL
+    with credentials in it is never the site's."""
     try:
-        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        parts = urlsplit(safe_url_string(url.strip()))
+        if "@" in parts.netloc:
+            return False
+        host = (parts.hostname or "").lower().removeprefix("www.")
     except ValueError:
         return False
     for allowed in hosts:

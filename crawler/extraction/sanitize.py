@@ -4,7 +4,8 @@ stored and again by the feed exporter before they are republished.
 Kept: text structure (paragraphs, headings, lists, quotes, tables, figures), links and images, and ``dir`` /
 ``lang`` everywhere. Relative URLs become absolute against ``base_url``; links get ``rel="noopener
 noreferrer"``; script, style, iframe, object, embed and their content, event attributes, and
-javascript:/vbscript:/data: URLs go.
+javascript:/vbscript:/data: URLs go. Bidi controls and other invisible format characters
+(``crawler.text.invisible``) are removed from text and attributes alike.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import nh3
+
+from crawler.text.invisible import strip_invisible
 
 ALLOWED_TAGS = frozenset(
     {
@@ -64,7 +67,7 @@ def sanitize_html(html: str, base_url: str | None = None, url_filter: UrlFilter 
     def filter_attribute(element: str, attribute: str, value: str) -> str | None:
         return url_filter(value, base_url) if attribute in URL_ATTRIBUTES else value
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags=_DROP_WITH_CONTENT,
@@ -73,4 +76,6 @@ def sanitize_html(html: str, base_url: str | None = None, url_filter: UrlFilter 
         url_schemes=_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    # After cleaning: nh3 decodes character references (&#x202E;) into the characters themselves.
+    return strip_invisible(cleaned).strip()

@@ -28,3 +28,11 @@ def test_dangerous_url_schemes_are_dropped() -> None:
     )
     assert "javascript" not in out.lower() and "vbscript" not in out and "data:" not in out
     assert 'href="mailto:news@example.com"' in out
+
+
+def test_bidi_controls_and_invisible_marks_are_removed_but_zwnj_and_zwj_stay() -> None:
+    out = sanitize_html(
+        '<p title="\u202eمخفي">نص\u202e معكوس\u2066 و\u200b\u200f\u061c\ufeff\u00ad\u2060 آخر &#x202E;&#8207;</p>'
+        "<p>می\u200cخواهم 👩\u200d💻</p>"
+    )
+    assert out == '<p title="مخفي">نص معكوس و آخر </p><p>می\u200cخواهم 👩\u200d💻</p>'

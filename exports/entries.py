@@ -17,6 +17,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.agencies import AGENCIES
+from crawler.extraction.title import cap_title
 from exports.archive import ArticleRow, Carrier, SiteRow
 from exports.dates import modification_date, parse_date, publication_date
 from exports.feeds import feed_id
@@ -136,7 +137,8 @@ def build_entry(
     """The entry for ``article`` of ``site``; ``carriers`` are the other sites' copies (combined feed)."""
     credit = site_credit(site, ctx.base_url)
     link = to_uri(article.canonical_url) or to_uri(article.url) or credit.url
-    title = plain_text(article.title) or plain_text(article.subtitle) or credit.name
+    # Capped here too: articles stored before extraction capped titles keep their long ones.
+    title = cap_title(plain_text(article.title) or plain_text(article.subtitle) or credit.name)
     published = publication_date(article.published, article.first_seen)
     updated = modification_date(article.modified, article.last_seen, published)
     carrier_credits = [(site_credit(s, ctx.base_url), c) for s, c in carriers]

@@ -1,5 +1,6 @@
 """The headline as the page shows it: the ``h1`` that agrees with the page's declared title, without the
-site-name prefix or suffix that ``<title>`` and ``og:title`` carry (" - اليوم السابع", "| البيان").
+site-name prefix or suffix that ``<title>`` and ``og:title`` carry (" - اليوم السابع", "| البيان"), and
+never longer than ``MAX_TITLE`` characters (``cap_title``, which the feed writer applies again to what is stored).
 """
 
 from __future__ import annotations
@@ -8,7 +9,22 @@ import re
 
 from crawler.extraction.textutil import alnum_key, clean, fold
 
+MAX_TITLE = 500
+"""Longer headlines are cut: a page that puts its whole article (or anything else) in og:title has no headline."""
+_TRAILING = " \t،,;:.-–—|/"
+
 _SEPARATORS = re.compile(r"\s+[|\-–—:•·»«/]\s+|\s*[|]\s*|\s+::\s+")
+
+
+def cap_title(title: str, limit: int = MAX_TITLE) -> str:
+    """``title`` if it has at most ``limit`` characters, else cut at a word boundary and ended with "…"."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # one enormous "word" is cut where it must be
+        cut = cut[:space]
+    return cut.rstrip(_TRAILING) + "…"
 
 
 def strip_site_name(title: str, names: tuple[str, ...]) -> str:
@@ -45,8 +61,16 @@ def choose_title(
 
     ``declared`` are og:title, the JSON-LD headline and ``<title>`` in that order. An ``h1`` that says the
     same words as a declared title wins; when they differ only in punctuation (a quoted clause, an ellipsis)
-    the declared form is used, and when the declared one is truncated the ``h1`` is used.
+    the declared form is used, and when the declared one is truncated the ``h1`` is used. The result is capped
+    by ``cap_title``.
     """
+    title = _choose_title(h1s, declared, site_names, selector_title)
+    return cap_title(title) if title else title
+
+
+def _choose_title(
+    h1s: list[str], declared: list[str], site_names: tuple[str, ...], selector_title: str | None
+) -> str | None:
     if selector_title:
         return clean(selector_title)
     stripped = [strip_site_name(clean(d), site_names) for d in declared if d and clean(d)]

@@ -63,6 +63,15 @@ def test_xml_safe_drops_only_forbidden_characters() -> None:
         ("سطر\nآخر\t ونهاية ", "سطر آخر ونهاية"),
         ("x &#xZZ; y", "x & #xZZ; y"),
         ("5 < 6 > 4", "5 < 6 > 4"),
+        # Text shaped like markup that is no HTML tag stays text: the feed writers escape it.
+        ("<![CDATA[ و ]]>", "<![CDATA[ و ]]>"),
+        ("a < b > c", "a < b > c"),
+        ("x <b and y> z", "x <b and y> z"),
+        ("&lt;Tom&gt; &amp; <Jerry>", "<Tom> & <Jerry>"),
+        # Tags that removing others brings together are tags too.
+        ("<<b>b>عاجل<</b>/b>", "عاجل"),
+        ('<span class="x" dir=rtl>عاجل</span><br/>', "عاجل"),
+        ("عنوان \u202eمعكوس\u202c", "عنوان معكوس"),
     ],
 )
 def test_plain_text_has_no_markup_and_no_entities(raw: str, expected: str) -> None:

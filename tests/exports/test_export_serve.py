@@ -1,9 +1,12 @@
-"""``make_server`` over a real socket on 127.0.0.1: content types, validators, 304, safety."""
+"""``make_server`` over a real socket on 127.0.0.1: content types, validators, 304, safety, and what the open
+internet sends (raw sockets): malformed and overlong requests, broken dates, stalled and too many clients."""
 
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +45,40 @@ def get_body(server: ExportServer, path: str) -> bytes:
     body = conn.getresponse().read()
     conn.close()
     return body
+
+
+@pytest.fixture
+def tight(feed_archive: FeedArchive, tmp_path: Path) -> Iterator[tuple[ExportServer, Path]]:
+    """A server with a short socket timeout and room for two connections."""
+    feed_archive.add_article("humanvoice")
+    out = tmp_path / "out"
+    export_feeds(feed_archive.path, out)
+    server = make_server(out, port=0, quiet=True, request_timeout=0.5, max_connections=2)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield server, out
+    server.shutdown()
+    server.server_close()
+
+
+def raw(server: ExportServer, data: bytes) -> bytes:
+    """Send ``data`` as it is and read until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status(response: bytes) -> int:
+    assert response.startswith(b"HTTP/1."), response[:80]
+    return int(response.split(b" ", 2)[1])
+
+
+def get(path: str, *headers: str) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *headers, "", ""]
+    return "\r\n".join(lines).encode("latin-1")
 
 
 def test_binds_to_loopback_by_default(served: tuple[ExportServer, Path]) -> None:
@@ -133,3 +170,113 @@ def test_nothing_outside_the_export_and_no_listings(served: tuple[ExportServer, 
 def test_other_methods_are_refused(served: tuple[ExportServer, Path]) -> None:
     server, _ = served
     assert request(server, "/all/rss.xml", method="POST").status == 501
+
+
+@pytest.mark.parametrize(
+    "path", ["/.git/config", "/.git/", "/%2Egit/config", "/all/.hidden/rss.xml", "/all/./rss.xml", "/.well-known/x"]
+)
+def test_no_path_with_a_dot_segment_is_served(served: tuple[ExportServer, Path], path: str) -> None:
+    server, out = served
+    (out / ".git").mkdir()
+    (out / ".git" / "config").write_text("[core]\n")
+    (out / "all" / ".hidden").mkdir()
+    (out / "all" / ".hidden" / "rss.xml").write_text("secret")
+    assert request(server, path).status == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /all/rss.xml\r\n\r\n",  # HTTP/0.9
+        b"GET relative/path HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET http://[::1/all/rss.xml HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/x.y\r\n\r\n",
+        b"GET / HTTP/1.1 extra\r\n\r\n",
+    ],
+)
+def test_malformed_requests_get_400(
+    served: tuple[ExportServer, Path], data: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    server, _ = served
+    assert status(raw(server, data)) == 400
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_absolute_form_targets_are_served(served: tuple[ExportServer, Path]) -> None:
+    server, _ = served
+    assert status(raw(server, get("http://127.0.0.1/all/rss.xml"))) == 200
+
+
+def test_overlong_requests_get_414_not_a_dropped_connection(
+    served: tuple[ExportServer, Path], capfd: pytest.CaptureFixture[str]
+) -> None:
+    server, _ = served
+    assert status(raw(server, get("/" + "a" * 300))) == 414  # longer than a file name may be: ENAMETOOLONG
+    assert status(raw(server, get("/all/" + "%D8%B3" * 150 + "/rss.xml"))) == 414  # 300 bytes once decoded
+    assert status(raw(server, get("/a" * 1500))) == 414  # every segment short, the whole too long
+    assert status(raw(server, b"GET /" + b"a" * 65_532)) == 414  # a request line past the parser's limit
+    assert status(raw(server, get("/" + "%D8%B9" * 120))) == 404  # long, but a possible file name
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_symlink_loop_is_not_found(served: tuple[ExportServer, Path], capfd: pytest.CaptureFixture[str]) -> None:
+    server, out = served
+    (out / "loop").symlink_to(out / "loop")
+    assert request(server, "/loop/rss.xml").status == 404
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "Mon, 01 Jan 99999 00:00:00 GMT",
+        "Mon, 99999999999999999999 Jan 2001 00:00:00 GMT",
+        "Mon, 01 Jan 2001 99999999999999999999:00:00 GMT",
+        "Mon, 01 Jan 2001 00:00:00 +99999999999999999999",
+        "Mon, 01 Jan 2001",
+        "",
+    ],
+)
+def test_an_unreadable_if_modified_since_counts_as_absent(
+    served: tuple[ExportServer, Path], since: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    server, _ = served
+    assert status(raw(server, get("/all/rss.xml", f"If-Modified-Since: {since}"))) == 200
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_client_that_stops_sending_is_dropped(tight: tuple[ExportServer, Path]) -> None:
+    server, _ = tight
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+        sock.sendall(b"GET /all/rss.xml HT")
+        assert sock.recv(1024) == b""  # closed by the server, without an answer
+    assert time.monotonic() - started < 5
+
+
+def test_connections_beyond_the_limit_get_503_and_the_slots_come_back(
+    feed_archive: FeedArchive, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    export_feeds(feed_archive.path, out)
+    server = make_server(out, port=0, quiet=True, request_timeout=10, max_connections=2)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        stalled = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+        for sock in stalled:
+            sock.sendall(b"GET /index.opml HT")  # half a request: each holds a thread
+        busy = raw(server, get("/index.opml"))
+        assert status(busy) == 503 and b"Retry-After: 1" in busy
+        for sock in stalled:
+            sock.close()
+        deadline = time.monotonic() + 5
+        while status(answer := raw(server, get("/index.opml"))) == 503 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert status(answer) == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err

@@ -10,7 +10,7 @@ from dataclasses import asdict
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.table import render_table
+from crawler.ops.table import render_table
 from crawler.storage.db import connect
 from crawler.storage.reports import archive_stats
 from crawler.storage.search import SearchError, search

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from crawler.cli.options import sites_option
-from crawler.cli.table import display_width
+from crawler.ops.table import display_width
 from crawler.doctor import OfflineError, SiteReport, run_doctor
 from crawler.registry import RegistryError, load_registry
 

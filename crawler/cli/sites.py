@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 
 from crawler.cli.options import sites_option
-from crawler.cli.table import render_table
+from crawler.ops.table import render_table
 from crawler.registry import RegistryError, load_registry
 
 

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from crawler.cli.table import render_table
+from crawler.ops.table import render_table
 
 LOOKBACK = 3
 BLOCK_STATUSES = ("401", "403", "429", "503")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crawler.cli.table import render_table
+from crawler.ops.table import render_table
 
 SUMMARY_COLUMNS = [
     ("site", "site"),
@@ -16,25 +16,43 @@ SUMMARY_COLUMNS = [
     ("errors", "errors"),
     ("time", "time"),
     ("status", "status"),
+    ("cut", "cut (why)"),
     ("dropped", "dropped (why)"),
 ]
-"""Dropped comes last: its reasons make it the widest, most variable column."""
+"""The columns with reasons come last: they are the widest, most variable ones."""
+# Counted apart from ``dropped/<reason>`` by the stages that lose a page before it is an item.
+_LOST_BEFORE_ITEM = ("extraction_failed", "extraction_timeout", "store_failed")
 COUNTS = ("requests", "stored", "updated", "duplicates", "errors")
+
+
+def _reasons(detail: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {k.removeprefix(prefix): int(v) for k, v in detail.items() if k.startswith(prefix) and v}
+
+
+def _cell(total: int, reasons: Mapping[str, int]) -> str:
+    if not reasons:
+        return str(total)
+    ordered = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    return f"{total} (" + ", ".join(f"{reason} {count}" for reason, count in ordered) + ")"
 
 
 def dropped_cell(figures: Mapping[str, Any]) -> str:
     """``4 (too_short 3, no_title 1)``: the site's drops with their reasons, most frequent first."""
     total = int(figures.get("dropped", 0) or 0)
     detail = figures.get("detail", {}) or {}
-    reasons = {k.removeprefix("dropped/"): int(v) for k, v in detail.items() if k.startswith("dropped/") and v}
-    extraction = int(detail.get("extraction_failed", 0) or 0)
-    if extraction:
-        reasons["extraction_failed"] = reasons.get("extraction_failed", 0) + extraction
-        total += extraction
-    if not reasons:
-        return str(total)
-    ordered = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
-    return f"{total} (" + ", ".join(f"{reason} {count}" for reason, count in ordered) + ")"
+    reasons = _reasons(detail, "dropped/")
+    for reason in _LOST_BEFORE_ITEM:
+        count = int(detail.get(reason, 0) or 0)
+        if count:
+            reasons[reason] = reasons.get(reason, 0) + count
+            total += count
+    return _cell(total, reasons)
+
+
+def cut_cell(figures: Mapping[str, Any]) -> str:
+    """``1200 (articles_per_site 1200)``: what the run's bounds left out for the site, by limit."""
+    reasons = _reasons(figures.get("detail", {}) or {}, "cut/")
+    return _cell(sum(reasons.values()), reasons)
 
 
 def time_cell(seconds: Any) -> str:
@@ -56,6 +74,7 @@ def summary_rows(sites: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]
         if queued:  # a process of a distributed crawl: its articles are stored by `akhbar ingest`
             row["stored"] = f"{row['stored']} ({queued} queued)"
         row["dropped"] = dropped_cell(figures)
+        row["cut"] = cut_cell(figures)
         row["time"] = time_cell((figures.get("detail") or {}).get("seconds"))
         rows.append(row)
     return rows

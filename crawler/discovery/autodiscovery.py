@@ -41,7 +41,7 @@ def robots_sitemap_lines(robots_txt: str, base_url: str, limit: int = MAX_ROBOTS
     """``Sitemap:`` lines of a robots.txt, absolute, in order, without repeats, at most ``limit`` of them (and
     read from its first ``MAX_ROBOTS_BYTES``, as Google does), with how many more it named."""
     found: dict[str, None] = {}
-    more = 0
+    more: set[str] = set()  # bounded by the bytes read, like ``found``
     for line in robots_txt[:MAX_ROBOTS_BYTES].splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "sitemap" and value.strip():
@@ -49,7 +49,7 @@ def robots_sitemap_lines(robots_txt: str, base_url: str, limit: int = MAX_ROBOTS
             if url in found:
                 continue
             if len(found) >= limit:
-                more += 1
+                more.add(url)
             else:
                 found[url] = None
-    return list(found), more
+    return list(found), len(more)

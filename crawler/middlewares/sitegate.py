@@ -10,6 +10,10 @@ its response or error comes back.
 It is also where ``Retry-After`` is honoured: a 429 or 503 with ``Retry-After`` pauses the slot (capped by
 ``AKHBAR_RETRY_AFTER_MAX``) before the permit is given back, so no other request of that site leaves until the
 time has passed; :mod:`crawler.middlewares.retryafter` then retries the refused request.
+
+A request still waiting here when the run starts to stop (its deadline, a SIGTERM) is not sent: Scrapy counts
+it as in progress and would otherwise fetch every one before closing (18 s past a 4 s deadline, in
+tests/reliability/test_bounds.py). It is counted as ``akhbar/site/<id>/cut/run_stopping``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredSemaphore
@@ -51,6 +55,9 @@ class SiteGateMiddleware:
         self.retry_after_max = retry_after_max
         self.downloader_slots: Callable[[], dict[str, Any]] = dict
         """The downloader's slots, so that a pause also stops a slot's own delay queue (set by from_crawler)."""
+        self.stopping: Callable[[], bool] = bool
+        """Whether the engine is closing the spider (set by from_crawler)."""
+        self.count: Callable[[str], None] = lambda _key: None
         self._semaphores: dict[str, DeferredSemaphore] = {}
         self._holders: dict[Request, DeferredSemaphore] = {}
 
@@ -74,7 +81,19 @@ class SiteGateMiddleware:
                 return {}
             return engine.downloader.slots if engine is not None else {}
 
+        def stopping() -> bool:
+            try:
+                engine = crawler.engine
+            except RuntimeError:
+                return False
+            slot = getattr(engine, "_slot", None)  # Scrapy keeps "closing" on its private engine slot
+            return getattr(slot, "closing", None) is not None
+
         gate.downloader_slots = downloader_slots
+        gate.stopping = stopping
+        stats = crawler.stats
+        if stats is not None:
+            gate.count = stats.inc_value
         return gate
 
     def limit(self, key: str) -> int:
@@ -94,6 +113,11 @@ class SiteGateMiddleware:
         except BaseException:
             self._release(request)  # cancelled while waiting (the run is stopping): the permit is not lost
             raise
+        if self.stopping():
+            self._release(request)
+            site = request.meta.get("site")
+            self.count(f"akhbar/site/{site}/cut/run_stopping" if site else "akhbar/cut/run_stopping")
+            raise IgnoreRequest("not fetched: the run is stopping")
 
     def process_response(self, request: Request, response: Response) -> Response:
         # The permit goes back whatever the answer holds: a permit kept by an exception would leave the site's

@@ -40,6 +40,12 @@ AKHBAR_MAX_ARTICLES_PER_SITE = 2000
 """Article pages fetched per site and run at most, newest first (the rest are counted ``cut/articles_per_site``)."""
 AKHBAR_MAX_SITEMAP_DEPTH = 3
 """Sitemap indexes followed this many levels deep at most (an index lists sitemaps: 1–2 levels in practice)."""
+AKHBAR_MAX_FEED_ENTRIES = 5_000
+"""Items read from one feed at most (the rest are counted ``cut/feed_entries``); a news feed lists tens."""
+AKHBAR_MAX_SITEMAP_ENTRIES = 50_000
+"""Entries read from one sitemap at most: the protocol's own limit (the rest are counted ``cut/sitemap_entries``)."""
+AKHBAR_MAX_ROBOTS_SITEMAPS = 50
+"""Distinct ``Sitemap:`` lines of a robots.txt followed at most (the rest are counted ``cut/robots_sitemaps``)."""
 AKHBAR_RUN_DEADLINE = 0.0
 """Seconds after which the run stops cleanly, stores what it fetched and exports (0: no deadline)."""
 AKHBAR_CONTACT_URL = os.environ.get("AKHBAR_CONTACT_URL") or "https://github.com/akhbar-news/akhbar"

@@ -39,13 +39,13 @@ def _atom_link(entry: etree._Element) -> str | None:
     return fallback
 
 
-def _rss_items(root: etree._Element, base_url: str) -> tuple[list[DiscoveredLink], int]:
+def _rss_items(root: etree._Element, base_url: str, limit: int) -> tuple[list[DiscoveredLink], int]:
     links: list[DiscoveredLink] = []
     cut = 0
     for item in root.iter():
         if local_name(item) != "item":
             continue
-        if len(links) >= MAX_FEED_ENTRIES:
+        if len(links) >= limit:
             cut += 1
             continue
         url = _child_text(item, "link")
@@ -67,13 +67,13 @@ def _rss_items(root: etree._Element, base_url: str) -> tuple[list[DiscoveredLink
     return links, cut
 
 
-def _atom_entries(root: etree._Element, base_url: str) -> tuple[list[DiscoveredLink], int]:
+def _atom_entries(root: etree._Element, base_url: str, limit: int) -> tuple[list[DiscoveredLink], int]:
     links: list[DiscoveredLink] = []
     cut = 0
     for entry in root:
         if local_name(entry) != "entry":
             continue
-        if len(links) >= MAX_FEED_ENTRIES:
+        if len(links) >= limit:
             cut += 1
             continue
         href = _atom_link(entry)
@@ -89,18 +89,19 @@ def _atom_entries(root: etree._Element, base_url: str) -> tuple[list[DiscoveredL
     return links, cut
 
 
-def parse_feed(body: bytes, base_url: str) -> SourceResult:
-    """Parse an RSS or Atom document; raises DiscoveryError when the bytes are not a feed."""
+def parse_feed(body: bytes, base_url: str, limit: int = MAX_FEED_ENTRIES) -> SourceResult:
+    """Parse an RSS or Atom document, reading at most ``limit`` entries (the rest are counted in ``cut``);
+    raises DiscoveryError when the bytes are not a feed."""
     root = parse_xml(body)
     kind = local_name(root)
     if kind == "rss":
         channel = next((c for c in root if local_name(c) == "channel"), root)
-        links, cut = _rss_items(channel, base_url)
+        links, cut = _rss_items(channel, base_url, limit)
         return SourceResult("rss", links, title=_child_text(channel, "title"), cut=cut)
     if kind == "rdf":
-        links, cut = _rss_items(root, base_url)
+        links, cut = _rss_items(root, base_url, limit)
         return SourceResult("rdf", links, cut=cut)
     if kind == "feed":
-        links, cut = _atom_entries(root, base_url)
+        links, cut = _atom_entries(root, base_url, limit)
         return SourceResult("atom", links, title=_child_text(root, "title"), cut=cut)
     raise DiscoveryError(f"not a feed: root element <{kind or root.tag}>")

@@ -43,8 +43,9 @@ def _entry(element: etree._Element, base_url: str) -> DiscoveredLink | None:
     )
 
 
-def parse_sitemap(body: bytes, base_url: str) -> SourceResult:
-    """Parse a sitemap or sitemap index; raises DiscoveryError for anything else (HTML challenge pages…)."""
+def parse_sitemap(body: bytes, base_url: str, limit: int = MAX_SITEMAP_ENTRIES) -> SourceResult:
+    """Parse a sitemap or sitemap index, reading at most ``limit`` entries (the rest are counted in ``cut``);
+    raises DiscoveryError for anything else (HTML challenge pages…)."""
     root = parse_xml(body)
     kind = local_name(root)
     if kind not in ("urlset", "sitemapindex"):
@@ -55,7 +56,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SourceResult:
     for el in root:
         if local_name(el) != child_name:
             continue
-        if len(found) >= MAX_SITEMAP_ENTRIES:
+        if len(found) >= limit:
             cut += 1
             continue
         entry = _entry(el, base_url)

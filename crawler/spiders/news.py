@@ -43,7 +43,8 @@ from crawler.discovery import (
     parse_sitemap,
     robots_sitemap_lines,
 )
-from crawler.discovery.autodiscovery import MAX_ROBOTS_BYTES
+from crawler.discovery.autodiscovery import MAX_ROBOTS_BYTES, MAX_ROBOTS_SITEMAPS
+from crawler.discovery.model import MAX_FEED_ENTRIES, MAX_SITEMAP_ENTRIES
 from crawler.discovery.urlkind import is_article_url
 from crawler.distributed.archive_view import crawl_archive, may_write
 from crawler.extraction.model import ExtractionError
@@ -122,6 +123,9 @@ class NewsSpider(scrapy.Spider):
         """Article requests made per site in this run (bounded by ``max_articles_per_site``)."""
         self.max_articles_per_site = 2000
         self.max_sitemap_depth = 3
+        self.max_feed_entries = MAX_FEED_ENTRIES
+        self.max_sitemap_entries = MAX_SITEMAP_ENTRIES
+        self.max_robots_sitemaps = MAX_ROBOTS_SITEMAPS
         self.deadline = 0.0
         self.templates: dict[str, SiteTemplate] = {}
         """What this crawl (and the runs before it) learned of each site's template: lines on most pages."""
@@ -155,6 +159,9 @@ class NewsSpider(scrapy.Spider):
         )
         spider.max_articles_per_site = settings.getint("AKHBAR_MAX_ARTICLES_PER_SITE", 2000)
         spider.max_sitemap_depth = settings.getint("AKHBAR_MAX_SITEMAP_DEPTH", 3)
+        spider.max_feed_entries = settings.getint("AKHBAR_MAX_FEED_ENTRIES", MAX_FEED_ENTRIES)
+        spider.max_sitemap_entries = settings.getint("AKHBAR_MAX_SITEMAP_ENTRIES", MAX_SITEMAP_ENTRIES)
+        spider.max_robots_sitemaps = settings.getint("AKHBAR_MAX_ROBOTS_SITEMAPS", MAX_ROBOTS_SITEMAPS)
         spider.deadline = settings.getfloat("AKHBAR_RUN_DEADLINE", 0)
         spider.archive = crawl_archive(settings)
         spider.write_validators = may_write(settings)
@@ -220,7 +227,7 @@ class NewsSpider(scrapy.Spider):
         site = self._site(response)
         if not isinstance(response, TextResponse):
             return
-        urls, more = robots_sitemap_lines(response.text[:MAX_ROBOTS_BYTES], response.url)
+        urls, more = robots_sitemap_lines(response.text[:MAX_ROBOTS_BYTES], response.url, self.max_robots_sitemaps)
         if more:
             self._cut(site, "robots_sitemaps", more, f"robots.txt names {more} more sitemaps than the {len(urls)} read")
         for url in urls:
@@ -229,13 +236,15 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        result = self._read_source(site, response, "feed", parse_feed)
+        result = self._read_source(site, response, "feed", lambda b, u: parse_feed(b, u, self.max_feed_entries))
         if result is not None:
             yield from self._article_requests(site, result.links, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        result = self._read_source(site, response, "sitemap", parse_sitemap)
+        result = self._read_source(
+            site, response, "sitemap", lambda b, u: parse_sitemap(b, u, self.max_sitemap_entries)
+        )
         if result is None:
             return
         depth = int(response.meta.get("akhbar_depth", 0)) + 1

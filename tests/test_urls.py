@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.text.urls import UrlError, canonicalize, choose_canonical
+from crawler.text.urls import UrlError, canonicalize, choose_canonical, same_site
 
 CANONICAL = "https://example.com/2024/05/%D8%A3%D8%B3%D8%AA%D8%A7%D9%86%D8%A9-8"
 
@@ -63,3 +63,25 @@ def test_canonicalizer_never_raises_anything_but_url_error(text: str) -> None:
     except UrlError:
         return
     assert canonicalize(once) == once
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080\\@news.example/admin",  # urlsplit sees news.example; Scrapy fetches 127.0.0.1
+        "http://other.example\\@news.example/",
+        "http://user:pass@news.example/",  # credentials: never the site's
+        "http://news.example@other.example/",
+        "http://news.example.other.example/",
+        "http://evil-news.example/",
+    ],
+)
+def test_same_site_reads_the_host_as_the_fetcher_does(url: str) -> None:
+    assert not same_site(url, ["news.example"])
+
+
+def test_same_site_accepts_the_site_and_its_subdomains() -> None:
+    assert same_site("https://news.example/a", ["news.example"])
+    assert same_site("https://www.news.example/a", ["news.example"])
+    assert same_site("https://sport.news.example/a", ["www.news.example"])
+    assert same_site("HTTPS://NEWS.EXAMPLE/a", ["news.example"])

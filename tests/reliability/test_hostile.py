@@ -43,6 +43,7 @@ GOOD_TITLES = [
     "ارتفاع أسعار الخبز للمرة الثالثة",
 ]
 BIDI = "\u202e"
+USER = "editor:s3cret-pass"
 
 
 def own_paragraphs(title: str) -> list[str]:
@@ -145,10 +146,12 @@ def ssrf_site(canary: str, host: str) -> tuple[dict[str, Callable[[int], Reply]]
         f"{DAY}/refresh-4001": html(page("مقال يحيل إلى مكان آخر", extra_head=refresh).decode()),
         f"{DAY}/redirect-4002": lambda _n: Reply(302, b"", {"Location": f"{backslash}{DAY}/elsewhere-4003"}),
         f"{DAY}/bidi-4004": html(page(f"خبر {BIDI}فيه علامات اتجاه", extra=f"<p>فقرة {BIDI}أخيرة.</p>").decode()),
+        # Refused as off-site, and logged: without its password.
+        f"{DAY}/credentials-4006": lambda _n: Reply(302, b"", {"Location": canary.replace("//", f"//{USER}@") + "/x"}),
     }
     routes["/feed.xml"] = feed(
         [(f"{DAY}/refresh-4001", None), (f"{DAY}/redirect-4002", None), (f"{backslash}{DAY}/leak-4005", None),
-         (f"{DAY}/bidi-4004", None)]
+         (f"{DAY}/bidi-4004", None), (f"{DAY}/credentials-4006", None)]
     )  # fmt: skip
     return routes, ["/feed.xml"]
 
@@ -281,6 +284,15 @@ def test_an_impossible_date_costs_its_field_and_never_the_batch(hostile: Hostile
 def test_no_request_reaches_a_host_the_operator_did_not_name(hostile: HostileRun) -> None:
     assert hostile.canary.hits == []
     assert hostile.titles("ssrf") >= {"مقال يحيل إلى مكان آخر"}
+    assert hostile.stats().get("akhbar/site/ssrf/errors/offsite_redirect") == 2
+
+
+def test_no_control_port_listens_and_no_password_is_logged(hostile: HostileRun) -> None:
+    log = hostile.process.stderr
+    assert "Remote control HTTP server" not in log  # Scrapy 2.19 runs posted Python code through it
+    assert "Telnet console listening" not in log
+    assert "s3cret" not in log
+    assert "***@127.0.0.169" in log  # the refused redirect is still named, without its password
 
 
 def test_bidi_controls_never_reach_a_feed(hostile: HostileRun) -> None:

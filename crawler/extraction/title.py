@@ -29,7 +29,7 @@ def cap_title(title: str, limit: int = MAX_TITLE) -> str:
 
 def strip_site_name(title: str, names: tuple[str, ...]) -> str:
     """Drop a leading or trailing segment that names the site (or a domain) from a ``<title>``-like string."""
-    keys = [alnum_key(n) for n in names if n and alnum_key(n)]
+    keys = [(alnum_key(n), n) for n in names if n and alnum_key(n)]
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -40,7 +40,14 @@ def strip_site_name(title: str, names: tuple[str, ...]) -> str:
             return True
         if re.search(r"\.(?:com|net|org|tv|at|ae|sa|eg|ma|tn|dz|lb|jo|sy|iq|qa|kw|om|bh|ps|ly|sd)\b", segment, re.I):
             return True
-        return any(key == k or (len(k) > 3 and (k in key or key in k)) for k in keys)
+        # A segment that holds the name and a few words more ("موقع البيان", "البيان نت") names the site; a
+        # headline that mentions the site's name in passing ("خطط المدينة للعام المقبل" on a site called
+        # "المدينة") does not.
+        words = len(segment.split())
+        return any(
+            key == k or (len(k) > 3 and ((k in key and words <= len(name.split()) + 2) or key in k))
+            for k, name in keys
+        )
 
     while len(parts) > 1 and is_site(parts[-1]):
         parts.pop()

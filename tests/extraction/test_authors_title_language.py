@@ -40,10 +40,21 @@ def test_agencies_and_site_are_not_people() -> None:
         ("أمطار غزيرة تغرق دبي | البيان", "أمطار غزيرة تغرق دبي"),
         ("الغد - الحكومة تقر نظاما معدلا", "الحكومة تقر نظاما معدلا"),
         ("مصر - السودان: اتفاق على تشغيل المعبر", "مصر - السودان: اتفاق على تشغيل المعبر"),
+        ("أمطار غزيرة تغرق دبي - موقع البيان", "أمطار غزيرة تغرق دبي"),
+        # A headline that names the site in passing is the headline, not the site's name.
+        ("الغد يحتفل بعيده الخمسين وسط حضور كبير | أخبار الأردن", "الغد يحتفل بعيده الخمسين وسط حضور كبير | أخبار الأردن"),
+        ("خطط المدينة للعام المقبل في تقرير رسمي - البيان", "خطط المدينة للعام المقبل في تقرير رسمي"),
     ],
 )
 def test_site_name_stripped_from_declared_titles(title: str, clean: str) -> None:
     assert strip_site_name(title, ("اليوم السابع", "البيان", "الغد")) == clean
+
+
+def test_a_headline_that_mentions_the_site_name_is_kept() -> None:
+    declared = ["تقرير عن خطط المدينة للعام المقبل | موقع الاختبار"]
+    assert choose_title(["تقرير عن خطط المدينة للعام المقبل"], declared, ("المدينة",)) == (
+        "تقرير عن خطط المدينة للعام المقبل"
+    )
 
 
 def test_h1_beats_a_truncated_og_title() -> None:

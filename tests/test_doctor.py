@@ -69,6 +69,9 @@ class Server:
     base: str
     user_agents: list[str]
     paths: list[str]
+    guarded: str = ""
+    """Base URL of the same routes on a second loopback address: each site of a registry has its own host."""
+    auto: str = ""
 
 
 def routes(base: str) -> dict[str, tuple[int, str, bytes]]:
@@ -122,17 +125,18 @@ def server() -> Iterator[Server]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    servers = [ThreadingHTTPServer((host, 0), Handler) for host in ("127.0.0.1", "127.0.0.2", "127.0.0.3")]
+    base, guarded, auto = (f"http://{s.server_address[0]}:{s.server_address[1]}" for s in servers)
     table.update(routes(base))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield Server(base, user_agents, paths)
-    httpd.shutdown()
-    httpd.server_close()
+    for httpd in servers:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield Server(base, user_agents, paths, guarded, auto)
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
 
 
-def registry_text(base: str) -> str:
+def registry_text(base: str, guarded: str, auto: str) -> str:
     return f"""
 [[sites]]
 id = "local"
@@ -148,15 +152,15 @@ sitemaps = ["{base}/index.xml"]
 id = "guarded"
 name = "موقع محمي"
 name_en = "Guarded"
-url = "{base}/guarded/"
+url = "{guarded}/guarded/"
 country = "LB"
-feeds = ["{base}/guarded/feed", "{base}/empty.xml", "{base}/gone.xml", "{base}/private/feed.xml"]
+feeds = ["{guarded}/guarded/feed", "{guarded}/empty.xml", "{guarded}/gone.xml", "{guarded}/private/feed.xml"]
 
 [[sites]]
 id = "auto"
 name = "موقع بلا مصادر"
 name_en = "Autodiscovered"
-url = "{base}/auto/"
+url = "{auto}/auto/"
 country = "JO"
 notes = "relies on autodiscovery"
 """
@@ -184,7 +188,7 @@ def no_network_probe(url: str, timeout: float) -> None:
 
 @pytest.fixture(scope="module")
 def reports(server: Server) -> dict[str, SiteReport]:
-    sites = list(parse_registry(registry_text(server.base)).sites.values())
+    sites = list(parse_registry(registry_text(server.base, server.guarded, server.auto)).sites.values())
     done = run_doctor(sites, timeout=5, articles_per_site=3, probe=no_network_probe, extractor=fake_extract)
     return {r.site.id: r for r in done}
 
@@ -208,10 +212,10 @@ def test_challenge_empty_missing_and_disallowed_sources_are_reported(
     report = reports["guarded"]
     assert (report.sources_ok, report.sources_total) == (0, 4)
     problems = dict(p.split(": ", 1) for p in report.problems if p.startswith("http"))
-    assert problems[f"{server.base}/guarded/feed"] == "bot challenge (HTTP 403)"
-    assert problems[f"{server.base}/empty.xml"] == "empty (no entries)"
-    assert problems[f"{server.base}/gone.xml"] == "HTTP 404"
-    assert problems[f"{server.base}/private/feed.xml"] == "disallowed by robots.txt"
+    assert problems[f"{server.guarded}/guarded/feed"] == "bot challenge (HTTP 403)"
+    assert problems[f"{server.guarded}/empty.xml"] == "empty (no entries)"
+    assert problems[f"{server.guarded}/gone.xml"] == "HTTP 404"
+    assert problems[f"{server.guarded}/private/feed.xml"] == "disallowed by robots.txt"
     assert report.challenged and not report.ok
     assert "/private/feed.xml" not in server.paths
 
@@ -231,14 +235,14 @@ def test_requests_carry_an_honest_user_agent(reports: dict[str, SiteReport], ser
 
 
 def test_without_extraction_layer_pages_are_fetched_but_not_blamed(server: Server) -> None:
-    site = parse_registry(registry_text(server.base)).sites["local"]
+    site = parse_registry(registry_text(server.base, server.guarded, server.auto)).sites["local"]
     (report,) = run_doctor([site], timeout=5, probe=no_network_probe, extractor=None)
     assert len(report.articles) == 2 and report.extracted == 0
     assert report.ok and report.notes
 
 
 def test_extraction_failures_and_missing_dates_are_problems(server: Server) -> None:
-    site = parse_registry(registry_text(server.base)).sites["local"]
+    site = parse_registry(registry_text(server.base, server.guarded, server.auto)).sites["local"]
 
     def undated(html: str, url: str, *, site: Site) -> FakeExtracted:
         return FakeExtracted("عنوان", "نص", None)
@@ -257,7 +261,7 @@ def test_real_extraction_layer_reads_the_sample_articles(server: Server) -> None
     extractor = doctor.load_extractor()
     if extractor is None:
         pytest.skip("crawler.extraction.extract is not available yet")
-    site = parse_registry(registry_text(server.base)).sites["local"]
+    site = parse_registry(registry_text(server.base, server.guarded, server.auto)).sites["local"]
     (report,) = run_doctor([site], timeout=5, probe=no_network_probe, extractor=extractor)
     assert (report.extracted, report.dated) == (2, 2), report.problems
 
@@ -300,7 +304,7 @@ def test_cli_prints_a_row_per_site_and_exits_1_on_problems(
     server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(doctor, "load_extractor", lambda: fake_extract)
-    sites = write_registry(tmp_path, registry_text(server.base))
+    sites = write_registry(tmp_path, registry_text(server.base, server.guarded, server.auto))
     result = CliRunner().invoke(doctor_command, ["--sites", sites, "--site", "local", "--site", "guarded"])
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
@@ -314,9 +318,9 @@ def test_cli_prints_a_row_per_site_and_exits_1_on_problems(
 
 
 def test_cli_rejects_an_unknown_site_id(tmp_path: Path) -> None:
-    sites = write_registry(tmp_path, registry_text("http://127.0.0.1:9"))
+    sites = write_registry(tmp_path, registry_text("http://127.0.0.1:9", "http://127.0.0.2:9", "http://127.0.0.3:9"))
     result = CliRunner().invoke(doctor_command, ["--sites", sites, "--site", "nope"])
-    assert result.exit_code == 1 and "unknown site id(s): nope" in result.output
+    assert result.exit_code == 1 and "unknown site id 'nope'" in result.output
 
 
 def test_help_has_an_example() -> None:

@@ -338,7 +338,8 @@ class DemoServer:
         """The ``[[sites]]`` entries of all demo sites, ``__BASE__`` replaced by their base URLs."""
         if not self.base_urls:
             raise RuntimeError("start the DemoServer before asking for its registry")
-        header = "# Akhbar demo sites, served by crawler.demo.server.\n\n"
+        # ``demo = true``: the demo's own registry, the only one whose ids may start with ``demo-``.
+        header = "# Akhbar demo sites, served by crawler.demo.server.\ndemo = true\n\n"
         return header + "\n".join(site.registry_entry() for site in self.sites)
 
     def write_registry(self, path: Path) -> Path:

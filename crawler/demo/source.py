@@ -198,7 +198,7 @@ def load_source(site_dir: Path) -> SiteSource:
     entry = tomllib.loads((site_dir / "site.toml").read_text(encoding="utf-8"))["sites"][0]
     # The placeholder is not a URL; validate the entry as it will be served.
     served = {k: _with_base(v, "http://127.0.0.1") for k, v in entry.items()}
-    site = site_from_mapping(served)
+    site = site_from_mapping(served, allow_demo=True)
     data = tomllib.loads((site_dir / "articles.toml").read_text(encoding="utf-8"))
     articles = sorted((_article(a) for a in data["articles"]), key=lambda a: a.published_dt, reverse=True)
     authors = {a["slug"]: Author(**a) for a in data.get("authors", [])}

@@ -320,7 +320,7 @@ def test_cli_prints_a_row_per_site_and_exits_1_on_problems(
 def test_cli_rejects_an_unknown_site_id(tmp_path: Path) -> None:
     sites = write_registry(tmp_path, registry_text("http://127.0.0.1:9", "http://127.0.0.2:9", "http://127.0.0.3:9"))
     result = CliRunner().invoke(doctor_command, ["--sites", sites, "--site", "nope"])
-    assert result.exit_code == 1 and "unknown site id 'nope'" in result.output
+    assert result.exit_code == 2 and "unknown site id 'nope'" in result.output
 
 
 def test_help_has_an_example() -> None:

@@ -1,9 +1,11 @@
 """The bundled site registry is usable as shipped, and the loader reports every problem of a broken file, one line
-each naming the file, the site and the field."""
+each naming the file, the site and the field; the CLI prints them and exits 2."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from crawler.cli import main
 from crawler.registry import Registry, RegistryError, Site, load_registry, parse_registry
 
 ARAB_LEAGUE = {
@@ -372,6 +376,64 @@ def test_the_test_fixture_registry_loads() -> None:
         "beta",
         "gamma",
     ]
+
+
+BROKEN = MINIMAL + 'delay = inf\nlanguage = "klingon!!"\n' + SECOND + 'domains = ["http://x"]\n'
+
+
+def test_cli_prints_every_problem_on_its_own_line_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler", "sites", "--sites", str(path)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(f"Error: {path}:") for line in lines)
+    expected = ["site 'one': language: 'klingon!!'", "site 'one': delay: inf", "site 'two': domains: 'http://x'"]
+    assert all(part in line for part, line in zip(expected, lines, strict=True)), lines
+
+
+@pytest.mark.parametrize("command", ["crawl", "run", "doctor", "sites"])
+def test_every_command_that_reads_the_registry_stops_before_any_work(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    db = tmp_path / "akhbar.db"
+    extra = ["--db", str(db)] if command in ("crawl", "run") else []
+    result = CliRunner().invoke(main, [command, "--sites", str(path), *extra])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines() == [f"Error: {line}" for line in load_problems(path)]
+    assert not db.exists()
+
+
+def test_extract_and_date_report_a_broken_registry_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><h1>عنوان</h1><p>نص</p></body></html>", encoding="utf-8")
+    monkeypatch.setenv("AKHBAR_SITES", str(path))
+    for args in (["extract", str(page), "--url", "https://one.example/a"], ["date", "أمس", "--site", "one"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.splitlines() == [f"Error: {line}" for line in load_problems(path)]
+
+
+def test_sites_check_says_the_registry_is_good() -> None:
+    result = CliRunner().invoke(main, ["sites", "--check"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{load_registry().path}: {len(load_registry())} sites, no problems\n"
+
+
+def load_problems(path: Path) -> tuple[str, ...]:
+    with pytest.raises(RegistryError) as info:
+        load_registry(path)
+    return info.value.problems
 
 
 def test_every_site_is_in_the_documentation_table(sites: list[Site]) -> None:

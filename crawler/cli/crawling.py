@@ -10,9 +10,9 @@ import click
 
 from crawler.cli.feeds import write_feeds
 from crawler.cli.ops import exclusive_run
-from crawler.cli.options import crawl_options, db_option, export_options
+from crawler.cli.options import crawl_options, db_option, export_options, registry_errors
 from crawler.ops.summary import render_summary
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import load_registry
 from crawler.runner import CrawlResult, SettingError, crawl_settings, parse_overrides, run_crawl
 
 # Settings that make a crawl of our own loopback demo server fast; never used against real sites.
@@ -32,10 +32,11 @@ def _crawl(
     overrides: tuple[str, ...] | dict[str, str],
     quiet: bool,
 ) -> CrawlResult:
-    try:
+    with registry_errors():
         load_registry(sites_file).select(site_ids)
+    try:
         parsed = overrides if isinstance(overrides, dict) else parse_overrides(overrides)
-    except (RegistryError, SettingError) as exc:
+    except SettingError as exc:
         raise click.UsageError(str(exc)) from exc
     settings = crawl_settings(
         db=db,

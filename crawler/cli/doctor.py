@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli.options import sites_option
-from crawler.ops.table import display_width
+from crawler.cli.options import registry_errors, sites_option
 from crawler.doctor import OfflineError, SiteReport, run_doctor
-from crawler.registry import RegistryError, load_registry
+from crawler.ops.table import display_width
+from crawler.registry import load_registry
 
 EXIT_PROBLEMS = 1
 EXIT_OFFLINE = 2
@@ -76,10 +76,8 @@ def doctor_command(site_ids: tuple[str, ...], sites_file: str | None, articles: 
     \b
     Example: akhbar doctor --site aljazeera --site hespress --articles 5
     """
-    try:
+    with registry_errors():
         sites = load_registry(sites_file).select(site_ids)
-    except RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(header())
     try:
         reports = run_doctor(

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from crawler.cli.options import RegistryProblems
 from crawler.extraction import ExtractionError, extract, parse_date
 from crawler.extraction.dates import format_date
 from crawler.registry import RegistryError, Site, load_registry
@@ -32,17 +33,9 @@ class SourceError(Exception):
 
 def _registry_site(site_id: str | None, url: str | None) -> Site | None:
     """The ``--site`` entry, else the registry site whose host serves ``url`` (None when there is none)."""
-    try:
-        registry = load_registry(os.environ.get("AKHBAR_SITES"))
-    except RegistryError:
-        if site_id:
-            raise
-        return None
+    registry = load_registry(os.environ.get("AKHBAR_SITES"))
     if site_id:
-        site = registry.get(site_id)
-        if site is None:
-            raise RegistryError(f"unknown site id {site_id!r}")
-        return site
+        return registry.select([site_id])[0]
     host = urlsplit(url or "").hostname
     return registry.site_for_host(host) if host else None
 
@@ -98,11 +91,11 @@ def extract_command(sources: tuple[str, ...], url: str | None, site_id: str | No
             page_url = url or fetched_url
             site = _registry_site(site_id, page_url)
             record = extract(data, page_url, site=site, header_charset=charset)
-        except (SourceError, ExtractionError, RegistryError) as exc:
+        except RegistryError as exc:
+            raise RegistryProblems(exc) from exc
+        except (SourceError, ExtractionError) as exc:
             click.echo(f"akhbar extract: {source}: {exc}", err=True)
             failed += 1
-            if isinstance(exc, RegistryError):
-                break
             continue
         except Exception as exc:  # a bug must not hide the other pages' output
             click.echo(f"akhbar extract: {source}: unexpected error: {type(exc).__name__}: {exc}", err=True)
@@ -131,8 +124,7 @@ def date_command(text: tuple[str, ...], site_id: str | None, now: str | None) ->
         try:
             site = _registry_site(site_id, None)
         except RegistryError as exc:
-            click.echo(f"akhbar date: {exc}", err=True)
-            sys.exit(1)
+            raise RegistryProblems(exc) from exc
         tz = site.timezone if site else "UTC"
     reference = None
     if now:

@@ -17,7 +17,7 @@ from types import FrameType
 
 import click
 
-from crawler.cli.options import db_option, sites_option
+from crawler.cli.options import db_option, registry_errors, sites_option
 from crawler.ops.backup import BackupError, backup
 from crawler.ops.history import flagged_sites, render_history, run_history
 from crawler.ops.lock import EX_TEMPFAIL, LockError, LockHeld, RunLock, lock_path
@@ -93,17 +93,15 @@ def ingest_command(
 
     from crawler.distributed.ingest import Ingestor
     from crawler.distributed.queue import ItemQueue
-    from crawler.registry import RegistryError, load_registry
+    from crawler.registry import load_registry
     from crawler.storage.archive import Archive
     from crawler.storage.db import open_db
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    try:
+    with registry_errors():
         registry = load_registry(sites_file)
-    except RegistryError as exc:
-        raise click.UsageError(str(exc)) from exc
     queue = ItemQueue.from_url(redis_url, settings.get("AKHBAR_REDIS_ITEMS_KEY") or "akhbar:items")
     try:
         queue.client.ping()

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any, TypeVar
 
 import click
 
+from crawler.registry import RegistryError
+
 F = TypeVar("F", bound=Callable[..., Any])
+EXIT_CONFIG = 2
+"""Exit code of a usage or configuration error (click's own for a bad option), a broken registry among them."""
+
+
+class RegistryProblems(click.ClickException):
+    """A registry that cannot be used, shown as click shows its errors but one line per problem, exit 2."""
+
+    exit_code = EXIT_CONFIG
+
+    def __init__(self, error: RegistryError) -> None:
+        super().__init__(str(error))
+        self.problems = error.problems
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for line in self.problems:
+            click.echo(f"Error: {line}", file=file, err=file is None)
+
+
+@contextmanager
+def registry_errors() -> Iterator[None]:
+    """Turn a RegistryError met while loading the registry or picking its sites into :class:`RegistryProblems`."""
+    try:
+        yield
+    except RegistryError as exc:
+        raise RegistryProblems(exc) from exc
 
 db_option = click.option(
     "--db",

@@ -7,23 +7,28 @@ from dataclasses import asdict
 
 import click
 
-from crawler.cli.options import sites_option
+from crawler.cli.options import registry_errors, sites_option
 from crawler.ops.table import render_table
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import load_registry
 
 
 @click.command("sites")
 @sites_option
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
-def sites_command(sites_file: str | None, as_json: bool) -> None:
+@click.option("--check", is_flag=True, help="Only check the registry: one line when it is good, else every problem.")
+def sites_command(sites_file: str | None, as_json: bool, check: bool) -> None:
     """List the registry: id, country, discovery sources, English and Arabic names.
 
-    Example: akhbar sites --sites my-sites.toml
+    The whole file is checked first (the rules are in docs/sites.md): each problem is printed on a line of its
+    own, naming the file, the site and the field, and the command exits 2.
+
+    Example: akhbar sites --check
     """
-    try:
+    with registry_errors():
         registry = load_registry(sites_file)
-    except RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if check:
+        click.echo(f"{registry.path}: {len(registry)} sites, no problems")
+        return
     if as_json:
         click.echo(json.dumps([asdict(s) for s in registry], ensure_ascii=False, indent=2))
         return

@@ -16,6 +16,12 @@ from crawler.storage.reports import archive_stats
 from crawler.storage.search import SearchError, search
 
 
+class QueryError(click.ClickException):
+    """A query the archive cannot search: one line, and exit 2 like any other usage error."""
+
+    exit_code = 2
+
+
 def _open(db: str) -> sqlite3.Connection:
     try:
         return connect(db, readonly=True)
@@ -57,7 +63,7 @@ def search_command(
             limit=limit, mark=mark,
         )  # fmt: skip
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise QueryError(str(exc)) from exc
     finally:
         conn.close()
     if as_json:

@@ -1,7 +1,8 @@
 """Full-text search of the archive on normalized Arabic, with filters and highlighted snippets.
 
 The query goes through the same normalization as the indexed text, so احمد finds أحمد and الامم finds الأمم.
-User input is only ever bound as a parameter; FTS syntax errors become a SearchError with a clear message.
+User input is only ever bound as a parameter; FTS syntax errors, and queries of more than ``MAX_TERMS`` words
+(whose work grows with every term), become a SearchError with a clear message.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 
 from crawler.text.arabic import normalize_for_search
 
+MAX_TERMS = 64
+"""Words in one query, operators not counted."""
+_OPERATOR_WORDS = frozenset({"and", "or", "not", "near"})
 _FTS_OPERATORS = re.compile(r'"|\*|\b(?:AND|OR|NOT|NEAR)\b|\^|[()]')
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A word as displayed: letters with their harakat and tatweel, which \w alone would split on.
@@ -43,8 +47,12 @@ def fts_query(query: str) -> str:
     """The FTS5 MATCH expression for a user query.
 
     Plain words are quoted one by one (all must match); a query that uses FTS5 syntax (quotes, ``*``,
-    AND/OR/NOT, NEAR) is passed on, normalized, for users who know it.
+    AND/OR/NOT, NEAR) is passed on, normalized, for users who know it. More than ``MAX_TERMS`` words is a
+    SearchError.
     """
+    terms = sum(1 for w in _WORD.findall(normalize_for_search(query)) if w not in _OPERATOR_WORDS)
+    if terms > MAX_TERMS:
+        raise SearchError(f"the query has {terms} words; at most {MAX_TERMS} are searched at once: use fewer words")
     if _FTS_OPERATORS.search(query):
         # Operators must stay upper case, so only the words between them are normalized.
         parts = re.split(r"(\bAND\b|\bOR\b|\bNOT\b|\bNEAR\b)", query)
@@ -55,7 +63,7 @@ def fts_query(query: str) -> str:
 
 def highlight(text: str, query: str, *, width: int = 220, mark: tuple[str, str] = ("[", "]")) -> str:
     """A window of display ``text`` around the first match, matched words wrapped in ``mark``."""
-    terms = {w.rstrip("*") for w in _WORD.findall(normalize_for_search(query))} - {"and", "or", "not", "near"}
+    terms = {w.rstrip("*") for w in _WORD.findall(normalize_for_search(query))} - _OPERATOR_WORDS
     if not text or not terms:
         return text[:width]
     spans = [

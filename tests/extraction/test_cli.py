@@ -78,7 +78,7 @@ def test_unreadable_pages_fail_cleanly_and_the_rest_still_print(runner: CliRunne
 
 def test_unknown_site_is_an_error(runner: CliRunner) -> None:
     result = runner.invoke(extract_command, [str(CNN), "--site", "nope"])
-    assert result.exit_code == 1 and "nope" in result.stderr
+    assert result.exit_code == 2 and "unknown site id 'nope'" in result.stderr
 
 
 def test_site_option(runner: CliRunner) -> None:

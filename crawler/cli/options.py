@@ -37,6 +37,7 @@ def registry_errors() -> Iterator[None]:
     except RegistryError as exc:
         raise RegistryProblems(exc) from exc
 
+
 db_option = click.option(
     "--db",
     "db",

@@ -57,6 +57,9 @@ class Article:
     """The ``lastmod`` / ``updated`` the feed or sitemap gave, used by incremental runs."""
     content_hash: str | None = None
     """Hash of the normalized body words, set by the normalize pipeline."""
+    known: bool = False
+    """The archive held this URL when the crawl asked for it: an edit of a stored article, recorded whatever its
+    age (the ``--since`` window decides which new articles to take, not whether an update is kept)."""
     boilerplate_lines: list[int] = field(default_factory=list)
     """Line keys the crawl had learned to be this site's template when the article was yielded
     (``crawler.extraction.template``): the archive takes such lines out of the site's earlier articles too."""

@@ -51,7 +51,7 @@ class ValidatePipeline:
         language = primary_language(item.language)
         if language is not None and language not in site.languages:
             raise drop(self.stats, item, "wrong_language", f"in {language}, not {'/'.join(site.languages)}")
-        if self.since is not None and item.published:
+        if self.since is not None and item.published and not item.known:
             published = datetime.fromisoformat(item.published)
             if published < self.since:
                 raise drop(self.stats, item, "too_old", f"published {item.published}")

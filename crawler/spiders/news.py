@@ -236,14 +236,14 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        result = self._read_source(site, response, "feed", lambda b, u: parse_feed(b, u, self.max_feed_entries))
+        result = self._read_source(site, response, "feed", lambda b, u: parse_feed(b, u, self.max_feed_entries, tz=site.tz))
         if result is not None:
             yield from self._article_requests(site, result.links, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
         result = self._read_source(
-            site, response, "sitemap", lambda b, u: parse_sitemap(b, u, self.max_sitemap_entries)
+            site, response, "sitemap", lambda b, u: parse_sitemap(b, u, self.max_sitemap_entries, tz=site.tz)
         )
         if result is None:
             return
@@ -355,6 +355,7 @@ class NewsSpider(scrapy.Spider):
                 self.parse_article,
                 source_url=source,
                 source_updated=link.newest.isoformat() if link.newest else None,
+                known=seen is not None,
             )
         if over:
             self._cut(site, "articles_per_site", over, f"{over} articles past this run's limit of "
@@ -419,6 +420,7 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             source_url=response.meta.get("source_url"),
             source_updated=response.meta.get("source_updated"),
+            known=bool(response.meta.get("known")),
             fingerprint=index,
             boilerplate_lines=sorted(learned),
         )

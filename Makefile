@@ -20,7 +20,7 @@ install: $(STAMP)  ## make the virtualenv and install Akhbar with its test tools
 run: install  ## crawl every registry site, then export the feeds (the cron job)
 	$(BIN)/akhbar run
 
-demo: install  ## the same, offline, against the bundled demo sites served on 127.0.0.x
+demo: install  ## the same, offline, against the bundled demo sites on 127.0.0.x, into data/demo.db and feeds-demo/
 	$(BIN)/akhbar demo
 
 lint: install  ## ruff

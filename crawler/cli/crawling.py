@@ -10,7 +10,7 @@ import click
 
 from crawler.cli.feeds import write_feeds
 from crawler.cli.ops import exclusive_run
-from crawler.cli.options import crawl_options, db_option, export_options, registry_errors
+from crawler.cli.options import crawl_options, demo_db_option, demo_export_options, export_options, registry_errors
 from crawler.ops.summary import render_summary
 from crawler.registry import load_registry
 from crawler.runner import CrawlResult, SettingError, crawl_settings, parse_overrides, run_crawl
@@ -21,6 +21,9 @@ LOCAL_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
 }
+# The demo stores into its own archive only: a Redis set in the environment (AKHBAR_REDIS_URL) would queue its
+# articles for the real archive's `akhbar ingest`.
+DEMO_SETTINGS = {**LOCAL_SETTINGS, "AKHBAR_REDIS_URL": ""}
 
 
 def _crawl(
@@ -135,8 +138,8 @@ def run_command(
 
 
 @click.command("demo")
-@db_option
-@export_options
+@demo_db_option
+@demo_export_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8471, show_default=True,
               help="Port of the demo sites on 127.0.0.11-13 (0: any free port).")  # fmt: skip
 def demo_command(
@@ -144,7 +147,11 @@ def demo_command(
 ) -> None:
     """Serve the bundled demo sites on 127.0.0.x and run the whole pipeline against them, offline.
 
-    Example: akhbar demo --db data/demo.db --out feeds-demo
+    The demo keeps apart from the real archive: it writes data/demo.db and feeds-demo/ unless --db and --out
+    say otherwise, reads none of AKHBAR_DB, AKHBAR_OUT, AKHBAR_WEBSUB_HUB or AKHBAR_REDIS_URL, and its sites'
+    ids start with demo-, which no other registry may use.
+
+    Example: akhbar demo --port 0 --db /tmp/demo.db --out /tmp/feeds-demo
     """
     from crawler.demo.server import DemoServer
 
@@ -164,7 +171,7 @@ def demo_command(
                 sites_file=str(registry),
                 site_ids=(),
                 since_days=0,
-                overrides=dict(LOCAL_SETTINGS),
+                overrides=dict(DEMO_SETTINGS),
                 quiet=True,
             )
             code = _report(result)

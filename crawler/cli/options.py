@@ -38,24 +38,30 @@ def registry_errors() -> Iterator[None]:
         raise RegistryProblems(exc) from exc
 
 
-db_option = click.option(
-    "--db",
-    "db",
-    envvar="AKHBAR_DB",
-    default="data/akhbar.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite archive (env AKHBAR_DB).",
-)
-out_option = click.option(
-    "--out",
-    "out",
-    envvar="AKHBAR_OUT",
-    default="feeds",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Directory the feeds are written to (env AKHBAR_OUT).",
-)
+DEFAULT_DB = "data/akhbar.db"
+DEFAULT_OUT = "feeds"
+DEMO_DB = "data/demo.db"
+DEMO_OUT = "feeds-demo"
+"""Where ``akhbar demo`` writes unless ``--db`` / ``--out`` say otherwise: never the real archive's defaults."""
+
+
+def _db_option(default: str, envvar: str | None, help: str) -> Callable[[F], F]:
+    return click.option(
+        "--db", "db", envvar=envvar, default=default, show_default=True, type=click.Path(dir_okay=False), help=help
+    )
+
+
+def _out_option(default: str, envvar: str | None, help: str) -> Callable[[F], F]:
+    return click.option(
+        "--out", "out", envvar=envvar, default=default, show_default=True, type=click.Path(file_okay=False), help=help
+    )
+
+
+db_option = _db_option(DEFAULT_DB, "AKHBAR_DB", "SQLite archive (env AKHBAR_DB).")
+out_option = _out_option(DEFAULT_OUT, "AKHBAR_OUT", "Directory the feeds are written to (env AKHBAR_OUT).")
+# The demo reads no environment variable: AKHBAR_DB, AKHBAR_OUT and AKHBAR_WEBSUB_HUB name the real archive's.
+demo_db_option = _db_option(DEMO_DB, None, "SQLite archive of the demo (AKHBAR_DB is not read).")
+demo_out_option = _out_option(DEMO_OUT, None, "Directory the demo feeds are written to (AKHBAR_OUT is not read).")
 sites_option = click.option(
     "--sites",
     "sites_file",
@@ -95,10 +101,10 @@ def crawl_options(func: F) -> F:
     return func
 
 
-def export_options(func: F) -> F:
-    """The options of ``akhbar export``, shared with ``akhbar run`` and ``akhbar demo``."""
-    decorators = [
-        out_option,
+def _export_options(out: Callable[[F], F], hub_envvar: str | None, func: F) -> F:
+    hub_env = f"env {hub_envvar}; " if hub_envvar else ""
+    decorators: list[Callable[[Any], Any]] = [
+        out,
         click.option("--base-url", default=None, help="Public URL under which the feed directory is served."),
         click.option(
             "--limit", type=click.IntRange(min=1), default=100, show_default=True, help="Entries per feed."
@@ -107,11 +113,21 @@ def export_options(func: F) -> F:
         click.option(
             "--hub",
             "hub_url",
-            envvar="AKHBAR_WEBSUB_HUB",
+            envvar=hub_envvar,
             default=None,
-            help="WebSub hub announced in the feeds and pinged after export (env AKHBAR_WEBSUB_HUB; default off).",
+            help=f"WebSub hub announced in the feeds and pinged after export ({hub_env}default off).",
         ),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def export_options(func: F) -> F:
+    """The options of ``akhbar export``, shared with ``akhbar run``."""
+    return _export_options(out_option, "AKHBAR_WEBSUB_HUB", func)
+
+
+def demo_export_options(func: F) -> F:
+    """The export options of ``akhbar demo``: the same, with the demo's own ``--out`` and no environment."""
+    return _export_options(demo_out_option, None, func)

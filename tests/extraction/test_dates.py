@@ -100,8 +100,11 @@ def test_umm_al_qura(hijri: tuple[int, int, int], gregorian: date) -> None:
     assert hijri_to_gregorian(*hijri) == gregorian
 
 
-def test_tabular_fallback_before_umm_al_qura_rules() -> None:
-    assert abs((hijri_to_gregorian(1400, 1, 1) - tabular_to_gregorian(1400, 1, 1)).days) == 0
+def test_umm_al_qura_table_before_1423_too() -> None:
+    # The astronomical rule only applies from 1423 AH; before it the table is the calendar (issue 15). The
+    # tabular calendar, used outside the table, is a day late here. More in test_hijri.py.
+    assert hijri_to_gregorian(1400, 1, 1) == date(1979, 11, 20)
+    assert tabular_to_gregorian(1400, 1, 1) == date(1979, 11, 21)
 
 
 @pytest.mark.parametrize("text", ["", "بدون تاريخ", "اقرأ أيضا", "32 يناير 2024", "العدد 2024"])

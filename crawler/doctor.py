@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -221,13 +222,13 @@ def _http_problem(response: Response) -> str | None:
     return None
 
 
-def _parse_source(body: bytes, url: str) -> SourceResult:
+def _parse_source(body: bytes, url: str, tz: tzinfo) -> SourceResult:
     """A feed or a sitemap, whichever the bytes are: registries sometimes list one as the other."""
     try:
-        return parse_feed(body, url)
+        return parse_feed(body, url, tz=tz)
     except DiscoveryError as feed_error:
         try:
-            return parse_sitemap(body, url)
+            return parse_sitemap(body, url, tz=tz)
         except DiscoveryError:
             raise feed_error from None
 
@@ -310,7 +311,7 @@ class _SiteCheck:
             self.problem(url, trouble)
             return []
         try:
-            result = _parse_source(response.body, response.url)
+            result = _parse_source(response.body, response.url, self.site.tz)
         except DiscoveryError as exc:
             check.problem = f"not a feed or sitemap ({exc})"
             self.problem(url, check.problem)
@@ -333,7 +334,7 @@ class _SiteCheck:
             trouble = _http_problem(response)
             if trouble is None:
                 try:
-                    links += parse_sitemap(response.body, response.url).links
+                    links += parse_sitemap(response.body, response.url, tz=self.site.tz).links
                     continue
                 except DiscoveryError as exc:
                     trouble = f"not a sitemap ({exc})"

@@ -13,20 +13,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from crawler.text.dates import parse_iso
+
 FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def parse_date(value: str | None) -> datetime | None:
     """An ISO 8601 string as an aware datetime (naive means UTC), whole seconds; None when unusable."""
-    if not value:
+    # The one rule (crawler.text.dates); bounded below by the crawl's own times, not by the clock.
+    parsed = parse_iso(value, UTC, plausible=False)
+    if parsed is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
     offset = parsed.utcoffset()
     try:
         if offset is not None and offset.total_seconds() % 60:

@@ -109,7 +109,7 @@ def extract_command(sources: tuple[str, ...], url: str | None, site_id: str | No
 
 @click.command("date")
 @click.argument("text", nargs=-1, required=True)
-@click.option("--site", "site_id", metavar="ID", help="Registry site id: its time zone applies to the date.")
+@click.option("--site", "site_id", metavar="ID", help="Registry site id: its time zone and locale apply to the date.")
 @click.option("--now", help="ISO 8601 time that relative dates (منذ ساعتين، أمس) count back from.")
 def date_command(text: tuple[str, ...], site_id: str | None, now: str | None) -> None:
     """Print the date (ISO 8601) that the extractor reads from a visible date string.
@@ -120,12 +120,14 @@ def date_command(text: tuple[str, ...], site_id: str | None, now: str | None) ->
     """
     joined = " ".join(text)
     tz = "UTC"
+    locale: str | None = None
     if site_id:
         try:
             site = _registry_site(site_id, None)
         except RegistryError as exc:
             raise RegistryProblems(exc) from exc
         tz = site.timezone if site else "UTC"
+        locale = site.locale if site else None
     reference = None
     if now:
         try:
@@ -133,7 +135,7 @@ def date_command(text: tuple[str, ...], site_id: str | None, now: str | None) ->
         except ValueError:
             click.echo(f"akhbar date: --now {now!r} is not an ISO 8601 time", err=True)
             sys.exit(1)
-    found = parse_date(joined, tz=tz, now=reference)
+    found = parse_date(joined, tz=tz, now=reference, locale=locale)
     if found is None:
         click.echo(f"akhbar date: no date found in {joined!r}", err=True)
         sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -39,7 +40,7 @@ def _atom_link(entry: etree._Element) -> str | None:
     return fallback
 
 
-def _rss_items(root: etree._Element, base_url: str, limit: int) -> tuple[list[DiscoveredLink], int]:
+def _rss_items(root: etree._Element, base_url: str, limit: int, tz: tzinfo) -> tuple[list[DiscoveredLink], int]:
     links: list[DiscoveredLink] = []
     cut = 0
     for item in root.iter():
@@ -57,8 +58,8 @@ def _rss_items(root: etree._Element, base_url: str, limit: int) -> tuple[list[Di
             url = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
         if not url:
             continue
-        published = parse_datetime(_child_text(item, "pubdate", "date", "issued"))
-        updated = parse_datetime(_child_text(item, "updated", "modified")) or published
+        published = parse_datetime(_child_text(item, "pubdate", "date", "issued"), tz)
+        updated = parse_datetime(_child_text(item, "updated", "modified"), tz) or published
         links.append(
             DiscoveredLink(
                 url=urljoin(base_url, url), updated=updated, published=published, title=_child_text(item, "title")
@@ -67,7 +68,9 @@ def _rss_items(root: etree._Element, base_url: str, limit: int) -> tuple[list[Di
     return links, cut
 
 
-def _atom_entries(root: etree._Element, base_url: str, limit: int) -> tuple[list[DiscoveredLink], int]:
+def _atom_entries(
+    root: etree._Element, base_url: str, limit: int, tz: tzinfo
+) -> tuple[list[DiscoveredLink], int]:
     links: list[DiscoveredLink] = []
     cut = 0
     for entry in root:
@@ -79,8 +82,8 @@ def _atom_entries(root: etree._Element, base_url: str, limit: int) -> tuple[list
         href = _atom_link(entry)
         if not href:
             continue
-        published = parse_datetime(_child_text(entry, "published", "issued"))
-        updated = parse_datetime(_child_text(entry, "updated", "modified")) or published
+        published = parse_datetime(_child_text(entry, "published", "issued"), tz)
+        updated = parse_datetime(_child_text(entry, "updated", "modified"), tz) or published
         links.append(
             DiscoveredLink(
                 url=urljoin(base_url, href), updated=updated, published=published, title=_child_text(entry, "title")
@@ -89,19 +92,20 @@ def _atom_entries(root: etree._Element, base_url: str, limit: int) -> tuple[list
     return links, cut
 
 
-def parse_feed(body: bytes, base_url: str, limit: int = MAX_FEED_ENTRIES) -> SourceResult:
+def parse_feed(body: bytes, base_url: str, limit: int = MAX_FEED_ENTRIES, *, tz: tzinfo = UTC) -> SourceResult:
     """Parse an RSS or Atom document, reading at most ``limit`` entries (the rest are counted in ``cut``);
-    raises DiscoveryError when the bytes are not a feed."""
+    raises DiscoveryError when the bytes are not a feed. ``tz`` is the site's time zone, for dates without an
+    offset."""
     root = parse_xml(body)
     kind = local_name(root)
     if kind == "rss":
         channel = next((c for c in root if local_name(c) == "channel"), root)
-        links, cut = _rss_items(channel, base_url, limit)
+        links, cut = _rss_items(channel, base_url, limit, tz)
         return SourceResult("rss", links, title=_child_text(channel, "title"), cut=cut)
     if kind == "rdf":
-        links, cut = _rss_items(root, base_url, limit)
+        links, cut = _rss_items(root, base_url, limit, tz)
         return SourceResult("rdf", links, cut=cut)
     if kind == "feed":
-        links, cut = _atom_entries(root, base_url, limit)
+        links, cut = _atom_entries(root, base_url, limit, tz)
         return SourceResult("atom", links, title=_child_text(root, "title"), cut=cut)
     raise DiscoveryError(f"not a feed: root element <{kind or root.tag}>")

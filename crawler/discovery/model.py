@@ -6,10 +6,12 @@ import gzip
 import io
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
+
+from crawler.text.dates import is_plausible, parse_iso
 
 # A sitemap may be 50 MB uncompressed (sitemaps.org); anything past that is refused, which also stops gzip bombs.
 MAX_DECOMPRESSED = 50 * 1024 * 1024
@@ -110,25 +112,22 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def parse_datetime(text: str | None) -> datetime | None:
-    """An RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) date; naive values are taken as UTC."""
+def parse_datetime(text: str | None, tz: tzinfo = UTC, now: datetime | None = None) -> datetime | None:
+    """An ISO 8601 (Atom, sitemaps) or RFC 822 (RSS) date, read by the one rule (``crawler.text.dates``): a time
+    without an offset is in ``tz``, the site's time zone. An unreadable or impossible date (before 1900, days
+    after ``now``, past what UTC can hold) is None: it costs its entry's date, never the feed."""
     if not text:
         return None
     text = text.strip()
     if len(text) > 64:
         return None
-    value: datetime | None = None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, OverflowError):
+    value = parse_iso(text, tz, plausible=False)
+    if value is None:
         try:
             value = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError, OverflowError):
-            return None  # one unreadable date costs its entry's date, never the feed
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        value.astimezone(UTC)  # a time UTC cannot hold (year 9999 with a negative offset) would fail later
-    except OverflowError:
-        return None
-    return value
+            return None
+        if value.tzinfo is None:
+            # RFC 5322: "-0000" is UTC from a sender that does not know its zone; no zone at all is the site's.
+            value = value.replace(tzinfo=UTC if text.endswith("-0000") else tz)
+    return value if is_plausible(value, now) else None

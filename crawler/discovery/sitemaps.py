@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -17,7 +18,7 @@ from crawler.discovery.model import (
 )
 
 
-def _entry(element: etree._Element, base_url: str) -> DiscoveredLink | None:
+def _entry(element: etree._Element, base_url: str, tz: tzinfo) -> DiscoveredLink | None:
     loc = lastmod = published = title = None
     for child in element.iter():
         name = local_name(child)
@@ -34,18 +35,19 @@ def _entry(element: etree._Element, base_url: str) -> DiscoveredLink | None:
             title = text
     if not loc:
         return None
-    published_at = parse_datetime(published)
+    published_at = parse_datetime(published, tz)
     return DiscoveredLink(
         url=urljoin(base_url, loc),
-        updated=parse_datetime(lastmod) or published_at,
+        updated=parse_datetime(lastmod, tz) or published_at,
         published=published_at,
         title=title,
     )
 
 
-def parse_sitemap(body: bytes, base_url: str, limit: int = MAX_SITEMAP_ENTRIES) -> SourceResult:
+def parse_sitemap(body: bytes, base_url: str, limit: int = MAX_SITEMAP_ENTRIES, *, tz: tzinfo = UTC) -> SourceResult:
     """Parse a sitemap or sitemap index, reading at most ``limit`` entries (the rest are counted in ``cut``);
-    raises DiscoveryError for anything else (HTML challenge pages…)."""
+    raises DiscoveryError for anything else (HTML challenge pages…). ``tz`` is the site's time zone, for dates
+    without an offset (W3C Datetime wants one; sites often leave it out)."""
     root = parse_xml(body)
     kind = local_name(root)
     if kind not in ("urlset", "sitemapindex"):
@@ -59,7 +61,7 @@ def parse_sitemap(body: bytes, base_url: str, limit: int = MAX_SITEMAP_ENTRIES) 
         if len(found) >= limit:
             cut += 1
             continue
-        entry = _entry(el, base_url)
+        entry = _entry(el, base_url, tz)
         if entry is not None:
             found.append(entry)
     if kind == "urlset":

@@ -25,7 +25,7 @@ from crawler.extraction.credits import (
     repeated_attributions,
     split_dateline,
 )
-from crawler.extraction.dates import format_date, parse_date, parse_iso
+from crawler.extraction.dates import format_date, parse_date
 from crawler.extraction.density import Paragraph, measure
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.language import detect_language
@@ -110,11 +110,13 @@ def _credit_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*names, *words]))
 
 
-def _date_of(values: list[str | None], tz: ZoneInfo, now: datetime | None) -> datetime | None:
+def _date_of(
+    values: list[str | None], tz: ZoneInfo, now: datetime | None, locale: str | None = None
+) -> datetime | None:
     for value in values:
         if not value:
             continue
-        found = parse_iso(value, tz) or parse_date(value, tz=tz, now=now)
+        found = parse_date(value, tz=tz, now=now, locale=locale)
         if found is not None:
             return found
     return None
@@ -148,25 +150,30 @@ def _url_date(url: str) -> str | None:
 def _dates(
     tree: HtmlElement, sd: Structured, sc: Scan, site: Site | None, url: str, tz: ZoneInfo, now: datetime | None
 ) -> tuple[datetime | None, datetime | None]:
-    published = _date_of([sd.published], tz, now)
-    modified = _date_of([sd.modified, sd.time_modified], tz, now)
+    locale = site.locale if site else None
+
+    def date_of(values: list[str | None]) -> datetime | None:
+        return _date_of(values, tz, now, locale)
+
+    published = date_of([sd.published])
+    modified = date_of([sd.modified, sd.time_modified])
     if published is None and sd.time_published and not _UPDATED.search(sd.time_published):
-        published = _date_of([sd.time_published], tz, now)
+        published = date_of([sd.time_published])
     if published is None and site and site.selectors and site.selectors.date:
-        published = _date_of(list(select_attribute_or_text(tree, site.selectors.date, "datetime", "content")), tz, now)
+        published = date_of(list(select_attribute_or_text(tree, site.selectors.date, "datetime", "content")))
     if published is None or modified is None:
         visible, updated = _visible_dates(sc.dates)
         if published is None:
-            published = _date_of(list(visible), tz, now)
+            published = date_of(list(visible))
         if modified is None:
-            modified = _date_of(list(updated), tz, now)
+            modified = date_of(list(updated))
     if published is None:
         # No date where markup says one is: a short line under the headline that is nothing but a date (the
         # stamp a reader sees there), whatever its class.
         stamps, _updates = _visible_dates(sc.near_h1[:_NEAR_H1_DATES])
-        published = _date_of(list(stamps), tz, now)
+        published = date_of(list(stamps))
     if published is None:
-        published = _date_of([_url_date(url), _url_date(sd.canonical or ""), _url_date(sd.og_url or "")], tz, now)
+        published = date_of([_url_date(url), _url_date(sd.canonical or ""), _url_date(sd.og_url or "")])
     return published, modified
 
 
@@ -269,6 +276,7 @@ def _body_blocks(
     description), the other witnesses are asked too (``witnesses.py``) and the body is chosen by agreement.
     """
     selectors = site.selectors if site else None
+    locale = site.locale if site else None
     remove = [compile_selector(s) for s in selectors.remove] if selectors else []
     density = measure(tree)
     first: Witness | None = None
@@ -277,7 +285,7 @@ def _body_blocks(
         chosen = select_elements(tree, selectors.body)
         blocks = [b for e in chosen for b in blocks_from_element(e, remove, density)]
         if sum(len(b.text) for b in blocks) >= _MIN_SELECTOR_BODY:
-            first = Witness("selector", _clean_blocks(blocks, title, tz))
+            first = Witness("selector", _clean_blocks(blocks, title, tz, locale))
     if first is None:
         for finder in remove:
             for node in xpaths.elements(finder, tree):
@@ -289,7 +297,7 @@ def _body_blocks(
         blocks = blocks_from_trafilatura(tree, url, fast=True)
         if sum(len(b.text) for b in blocks) < max(_FAST_ENOUGH, 2 * len(sd.description or "")):
             blocks = blocks_from_trafilatura(tree, url, fast=False) or blocks
-        first = Witness("pruned", _clean_blocks(blocks, title, tz), family="trafilatura")
+        first = Witness("pruned", _clean_blocks(blocks, title, tz, locale), family="trafilatura")
     article_body = _article_body_blocks(sd)
     densest = density.densest()
     dense_running = density.of(densest).running if densest is not None else 0
@@ -310,21 +318,21 @@ def _body_blocks(
     # text where the article is (else it reads what the first run read), or the first witness was a selector.
     if pruned is None or cut:
         untouched = blocks_from_trafilatura(tree, url, fast=True)
-        witnesses.append(Witness("untouched", _clean_blocks(untouched, title, tz), family="trafilatura"))
+        witnesses.append(Witness("untouched", _clean_blocks(untouched, title, tz, locale), family="trafilatura"))
     dense: Witness | None = None
     if densest is not None:
-        dense = Witness("density", _clean_blocks(blocks_from_element(densest, remove), title, tz))
+        dense = Witness("density", _clean_blocks(blocks_from_element(densest, remove), title, tz, locale))
     if dense is not None:
         witnesses.append(dense)
     if article_body:
-        witnesses.append(Witness("article_body", _clean_blocks(article_body, title, tz)))
+        witnesses.append(Witness("article_body", _clean_blocks(article_body, title, tz, locale)))
     verdict = choose(witnesses).chosen
     if dense is not None and verdict is not dense and verdict.name != "article_body":
         return fill_gaps(verdict, dense)
     if verdict.blocks:
         return verdict.blocks
     body = tree.find("body")
-    return _clean_blocks(blocks_from_element(body, remove), title, tz) if body is not None else []
+    return _clean_blocks(blocks_from_element(body, remove), title, tz, locale) if body is not None else []
 
 
 def _doubts(first: Witness, cut: int, article_body: list[Block], dense_running: int, description: int) -> list[str]:
@@ -374,9 +382,13 @@ def _article_body_blocks(sd: Structured) -> list[Block]:
     return [Block("p", text, htmllib.escape(text, quote=False))] if text else []
 
 
-def _clean_blocks(blocks: list[Block], title: str | None, tz: ZoneInfo) -> list[Block]:
+def _clean_blocks(blocks: list[Block], title: str | None, tz: ZoneInfo, locale: str | None) -> list[Block]:
     """Boilerplate lines, photo credits and date stamps out: what every witness is judged on."""
-    return [b for b in filter_blocks(blocks, title) if not _is_caption_credit(b.text) and not _is_date_line(b.text, tz)]
+    return [
+        b
+        for b in filter_blocks(blocks, title)
+        if not _is_caption_credit(b.text) and not _is_date_line(b.text, tz, locale)
+    ]
 
 
 def _is_caption_credit(text: str) -> bool:
@@ -387,13 +399,13 @@ def _is_caption_credit(text: str) -> bool:
     return is_photo_credit(text) and len(text) < 60 and only_agencies(re.sub(r"^.*?[:：]", "", text)) is not None
 
 
-def _is_date_line(text: str, tz: ZoneInfo) -> bool:
+def _is_date_line(text: str, tz: ZoneInfo, locale: str | None) -> bool:
     """A paragraph that is only a date stamp ("17/4/2024", "الأحد 18 غشت 2024 - 14:30")."""
     return (
         len(text) < 60
         and len(text.split()) <= 8
         and not re.search(r"[.!؟?]\s|\w{12,}", text)
-        and (parse_date(text, tz=tz, now=_EPOCH_END) is not None and _DIGIT.search(text) is not None)
+        and (parse_date(text, tz=tz, now=_EPOCH_END, locale=locale) is not None and _DIGIT.search(text) is not None)
     )
 
 

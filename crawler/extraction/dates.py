@@ -3,8 +3,10 @@
 Visible dates come in every regional month-name set (Egyptian/Gulf يناير, Levantine/Iraqi كانون الثاني,
 Maghrebi جانفي/أوت/غشت), with Arabic-Indic digits, ص/م markers, paired forms ("كانون الثاني/يناير"), ordinal
 days ("الخامس عشر من شهر آذار", "أول أيار"), relative forms ("منذ ساعتين", "أمس", "امبارح") resolved against
-the crawl time, and Hijri dates. A date printed without an offset takes the site's time zone; a date without a
-year resolves to the most recent such day not after ``now`` (dates on a news page lie in the past).
+the crawl time, and Hijri dates (``hijri.py``: the Umm al-Qura table). A date printed without an offset takes the
+site's time zone; a date without a year resolves to the most recent such day not after ``now`` (dates on a news
+page lie in the past). ISO 8601 stamps are read by ``crawler.text.dates``, the one rule for them. A numeric date
+is day first ("05/06/2024" is 5 June), unless the site's locale prints month first (``en-US``).
 
 Precision first: a string that is not fully understood gives None, never a guess. Once a date is read, every
 other date part of the string must agree with it: a second date (the Hijri twin within two days, a repeated
@@ -23,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from crawler.extraction.hijri import hijri_to_gregorian
 from crawler.extraction.textutil import fold
+from crawler.text.dates import parse_iso, zone
 
 _GREGORIAN = {
     # Egyptian and Gulf (transliterated Latin names), with common spellings.
@@ -125,7 +128,9 @@ _HOUR = re.compile(
     rf"|(?<![\d:.])(?P<h2>\d{{1,2}})\s*(?P<ampm2>{_AMPM})(?!\w)"
 )
 _OFFSET = re.compile(r"\b(?:gmt|utc)\s*(?:(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?", re.I)
-_ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.I)
+# Locales whose short numeric date is month first (CLDR: "M/d/y"): English as the US and its territories and the
+# Philippines write it. Every Arabic locale, and a locale without a region, is day first.
+_MONTH_FIRST = frozenset({"en-us", "en-ph", "en-pr", "en-gu", "en-vi", "en-as", "en-um", "en-mp"})
 
 _MAX_TEXT = 400
 _UNITS = {
@@ -212,8 +217,13 @@ class _Relative:
     exact: bool  # "منذ ساعتين" gives the time; "أمس" and "الثلاثاء" only the day
 
 
-def _to_tz(tz: ZoneInfo | str | tzinfo) -> tzinfo:
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
+def month_first(locale: str | None) -> bool:
+    """Does a site with this locale (``ar-EG``, ``en_US``) print numeric dates month first?"""
+    if not locale:
+        return False
+    parts = locale.lower().replace("_", "-").split("-")
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return f"{parts[0]}-{region}" in _MONTH_FIRST
 
 
 def _month_number(name: str) -> tuple[int, bool]:
@@ -250,7 +260,7 @@ def _make(year: int | None, month: int, day: int, hijri: bool, now: date) -> dat
         raise _NotUnderstood(str(exc)) from exc
 
 
-def _absolute(text: str, now: date) -> list[_Found]:
+def _absolute(text: str, now: date, mdy: bool) -> list[_Found]:
     found: list[_Found] = []
     for pattern in (_DMY_NAMED, _MDY_NAMED, _ORDINAL_NAMED):
         for m in pattern.finditer(text):
@@ -270,6 +280,8 @@ def _absolute(text: str, now: date) -> list[_Found]:
     for pattern in (_YMD_NUMERIC, _DMY_NUMERIC):
         for m in pattern.finditer(text):
             year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+            if mdy and pattern is _DMY_NUMERIC:
+                month, day = day, month
             hijri = m["era"] == "ه" or 1300 <= year <= 1500
             found.append(_Found(m.start(), m.end(), _make(year, month, day, hijri, now), hijri, True, month, day))
     return found
@@ -505,24 +517,10 @@ def _minus(now: datetime, unit: str, n: int) -> datetime:
     return now - timedelta(**{unit: n})
 
 
-def parse_iso(text: str, tz: ZoneInfo | str | tzinfo = "UTC") -> datetime | None:
-    """An ISO 8601 stamp (as structured data gives it); a stamp without offset takes ``tz``."""
-    text = text.strip()
-    if not _ISO_LIKE.match(text):
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text and " " in text else text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_to_tz(tz))
-    return parsed
-
-
-def _read(text: str, zone: tzinfo, now: datetime) -> datetime | None:
+def _read(text: str, site_zone: tzinfo, now: datetime, mdy: bool) -> datetime | None:
     # Counters and dates that are names are neither dates nor unexplained date parts.
     text = _blank(text, [(m.start(), m.end()) for p in (_COUNTER, _NAMED_DATE) for m in p.finditer(text)])
-    found = _absolute(text, now.date())
+    found = _absolute(text, now.date(), mdy)
     times = _times(text)
     offset, consumed = _offset(text)
     consumed += [(start, end) for start, end, _ in times]
@@ -540,7 +538,7 @@ def _read(text: str, zone: tzinfo, now: datetime) -> datetime | None:
         dates = [(f.start, f.end) for f in found]
         _check_leftovers(text, consumed + weekday_spans + dates, [f.end for f in found if not f.has_year])
         at = _time_near(times, (chosen.start, chosen.end))
-        return datetime.combine(day, at or time(0, 0)).replace(tzinfo=offset or zone)
+        return datetime.combine(day, at or time(0, 0)).replace(tzinfo=offset or site_zone)
     relatives = _relatives(text, now, absolute=False)
     if not relatives:
         return None
@@ -556,25 +554,31 @@ def _read(text: str, zone: tzinfo, now: datetime) -> datetime | None:
     return first.moment
 
 
-def parse_date(text: str, *, tz: ZoneInfo | str = "UTC", now: datetime | None = None) -> datetime | None:
+def parse_date(
+    text: str, *, tz: ZoneInfo | str = "UTC", now: datetime | None = None, locale: str | None = None
+) -> datetime | None:
     """The date a visible (or machine) date string denotes, as an aware datetime, or None.
 
     ``tz`` is the site's time zone, used when the text gives no offset; ``now`` (default: the current time)
-    resolves relative dates ("منذ ساعتين", "أمس") and dates printed without a year. A string whose date parts
-    disagree, or that holds a date part the parser cannot account for, gives None rather than a guess.
+    resolves relative dates ("منذ ساعتين", "أمس") and dates printed without a year; ``locale`` is the site's
+    (``Site.locale``): it decides the day/month order of numeric dates (see ``month_first``). A string whose date
+    parts disagree, or that holds a date part the parser cannot account for, gives None rather than a guess.
+
+    An ISO 8601 stamp is returned as written, however implausible: judging it is the normalize pipeline's work,
+    which counts what it clears.
     """
-    zone = _to_tz(tz)
+    site_zone = zone(tz)
     if not text or not text.strip():
         return None
-    iso = parse_iso(text, zone)
+    iso = parse_iso(text, site_zone, plausible=False)
     if iso is not None:
         return iso
     if now is None:
-        now = datetime.now(zone)
+        now = datetime.now(site_zone)
     elif now.tzinfo is None:
-        now = now.replace(tzinfo=zone)
+        now = now.replace(tzinfo=site_zone)
     try:
-        return _read(fold(text[:_MAX_TEXT]), zone, now)
+        return _read(fold(text[:_MAX_TEXT]), site_zone, now, month_first(locale))
     except (_NotUnderstood, ValueError, OverflowError):  # also "منذ 5000 سنة": outside the calendar
         return None
 

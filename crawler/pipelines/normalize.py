@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from crawler.items import Article
 from crawler.registry import Registry, load_registry
 from crawler.storage.fingerprint import fingerprint_for
 from crawler.text.arabic import clean_display_body, clean_display_line, clean_display_text
+from crawler.text.dates import parse_iso
 from crawler.text.urls import UrlError, choose_canonical
 
 if TYPE_CHECKING:
@@ -18,28 +19,13 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 
-EARLIEST_YEAR = 1900
-"""No news article in the archive is older; an earlier date is a parsing accident."""
-FUTURE_SLACK = timedelta(days=2)
-"""A page dated later than this after the crawl is wrong about its date (or lies about it)."""
-
-
 def iso_with_offset(value: str | None, tz: ZoneInfo, now: datetime | None = None) -> str | None:
-    """An ISO 8601 string with a UTC offset; a naive time is taken in the site's time zone. Junk, a time UTC
-    cannot hold (year 9999 with a negative offset), one before 1900 or one days in the future gives None:
-    no date beats a wrong one, and a value that cannot be converted costs its field, never the batch."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=tz)
-        utc = parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-    if utc.year < EARLIEST_YEAR or utc > (now or datetime.now(UTC)) + FUTURE_SLACK:
-        return None
-    return parsed.isoformat()
+    """An ISO 8601 string with a UTC offset, read by the one rule (``crawler.text.dates``): a naive time is in
+    the site's time zone; junk, a time UTC cannot hold (year 9999 with a negative offset), one before 1900 or
+    one days in the future gives None. No date beats a wrong one, and a value that cannot be converted costs
+    its field, never the batch."""
+    parsed = parse_iso(value, tz, now=now)
+    return parsed.isoformat() if parsed is not None else None
 
 
 class NormalizePipeline:

@@ -236,7 +236,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        result = self._read_source(site, response, "feed", lambda b, u: parse_feed(b, u, self.max_feed_entries, tz=site.tz))
+        result = self._read_source(
+            site, response, "feed", lambda b, u: parse_feed(b, u, self.max_feed_entries, tz=site.tz)
+        )
         if result is not None:
             yield from self._article_requests(site, result.links, response.url)
 

@@ -27,6 +27,7 @@ from crawler.registry import Site
 from crawler.storage import minhash
 from crawler.storage.fingerprint import Fingerprint, fingerprint
 from crawler.text.arabic import content_hash
+from crawler.text.dates import parse_iso
 
 Action = Literal["new", "updated", "unchanged", "alias"]
 
@@ -38,13 +39,9 @@ def utcnow() -> str:
 def to_utc(value: str | None) -> str | None:
     """An ISO 8601 time with offset as UTC (``…+00:00``), so that times from sites in different zones sort right;
     None for a value that is no time or no time UTC can hold (``9999-12-31T23:59:59-23:59`` is past year 9999)."""
-    if not value:
-        return None
+    parsed = parse_iso(value, UTC, plausible=False)  # the one rule; what is stored was judged by normalize
     try:
-        parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC).isoformat(timespec="seconds")
+        return parsed.astimezone(UTC).isoformat(timespec="seconds") if parsed is not None else None
     except (ValueError, OverflowError):
         return None
 

@@ -32,6 +32,8 @@ class SiteRow:
     url: str
     language: str | None
     feed_content: str
+    feeds: tuple[str, ...] = ()
+    """The site's own feeds as the registry lists them (``sites.feeds``)."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,14 @@ def _json_strings(raw: str | None) -> tuple[str, ...]:
 
 
 def load_sites(conn: sqlite3.Connection) -> dict[str, SiteRow]:
-    rows = conn.execute("SELECT id, name, name_en, url, language, feed_content FROM sites ORDER BY id")
+    # The connection is read-only, so an archive no crawl has opened since migration 004 has no ``feeds`` yet.
+    has_feeds = any(c["name"] == "feeds" for c in conn.execute("PRAGMA table_info(sites)"))
+    feeds = "feeds" if has_feeds else "'[]' AS feeds"
+    rows = conn.execute(f"SELECT id, name, name_en, url, language, feed_content, {feeds} FROM sites ORDER BY id")
     return {
         r["id"]: SiteRow(
             r["id"], _str(r["name"]) or "", _str(r["name_en"]), _str(r["url"]) or "", _str(r["language"]),
-            _str(r["feed_content"]) or "full",
+            _str(r["feed_content"]) or "full", _json_strings(_str(r["feeds"])),
         )
         for r in rows
     }

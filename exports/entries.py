@@ -55,6 +55,9 @@ class Source:
     feed_url: str
     """The site's own feed in this export (``sites/<id>/atom.xml``)."""
     updated: datetime
+    origin_feed_url: str
+    """The original site's own feed (its first in the registry), else its homepage: RSS's ``<source url>``,
+    which RSS 2.0 defines as the XMLization of the source."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,11 @@ def entry_id(uid: str) -> str:
 def site_credit(site: SiteRow, base_url: str) -> Credit:
     name = plain_text(site.name) or plain_text(site.name_en) or site.id
     return Credit(name, to_uri(site.url) or public_url(base_url, f"sites/{safe_id(site.id)}/"))
+
+
+def site_feed(site: SiteRow) -> str | None:
+    """The first of the site's registry feeds that is a usable URI, or None."""
+    return next((uri for uri in map(to_uri, site.feeds) if uri), None)
 
 
 def _excerpt(text: str) -> str:
@@ -194,6 +202,7 @@ def build_entry(
             url=credit.url,
             feed_url=public_url(ctx.base_url, site_dir + "atom.xml"),
             updated=updated,
+            origin_feed_url=site_feed(site) or credit.url,
         ),
         agencies=agencies,
         carriers=other_sites,

@@ -45,7 +45,7 @@ from exports.xmlfeeds import newest, render_atom, render_rss
 
 STATE_FILE = ".akhbar-export.json"
 # Bump when the output of an unchanged entry changes, so every feed is rendered again once.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 _CACHE_SIZE = 2000
 
 Renderer = Callable[[FeedSpec, Sequence[Entry]], bytes]

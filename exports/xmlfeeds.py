@@ -134,7 +134,7 @@ def _entry(fg: FeedGenerator, entry: Entry) -> None:
         fe.category({k: v for k, v in vars(category).items() if v})
     if entry.image and entry.image_type:
         fe.enclosure(entry.image, "0", entry.image_type)  # 0: length unknown, as the RSS board advises
-    fe.source(url=entry.source.url, title=entry.source.title)
+    fe.source(url=entry.source.origin_feed_url, title=entry.source.title)
 
 
 def _generator(spec: FeedSpec, entries: Sequence[Entry], self_url: str, self_type: str) -> FeedGenerator:

@@ -209,3 +209,24 @@ def test_a_copy_is_found_through_its_own_bands_when_it_also_shares_a_common_one(
     fp = fingerprint(copy.title, copy.body)
     (stored,) = archive.store([copy], [replace(fp, band_keys=(common, *fp.band_keys[1:]))])
     assert stored.story_id == outcomes[3].story_id
+
+
+def test_an_archive_from_before_site_feeds_gains_them_on_open_and_from_the_next_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crawler.registry import Site
+    from crawler.storage import schema
+
+    path = tmp_path / "old.db"
+    names = [name for name, _ in MIGRATIONS]
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[: names.index("004_site_feeds")])
+    old = open_db(path)
+    old.conn.execute("INSERT INTO sites (id, name, url) VALUES ('alpha', 'ألفا', 'https://alpha.example/')")
+    old.conn.commit()
+    old.conn.close()
+    monkeypatch.undo()
+    db = open_db(path)
+    assert rows(db, "SELECT feeds FROM sites") == [("[]",)]
+    site = Site("alpha", "ألفا", "Alpha", "https://alpha.example/", "SY", feeds=("https://alpha.example/rss",))
+    Archive(db).sync_sites([site])
+    assert rows(db, "SELECT feeds FROM sites") == [('["https://alpha.example/rss"]',)]

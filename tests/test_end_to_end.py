@@ -18,8 +18,10 @@ from urllib.parse import quote, unquote
 
 import feedparser
 import pytest
+from lxml import etree
 
 from crawler.demo.server import DemoServer
+from crawler.registry import parse_registry
 from crawler.text.urls import canonicalize
 
 FIXTURES = Path(__file__).parent / "fixtures" / "demo"
@@ -168,6 +170,16 @@ def test_feeds_parse_without_errors_and_credit_the_publisher(demo: DemoRun) -> N
                 ) + json.dumps(entry.get("content", []), ensure_ascii=False)
     titles = {e.title for e in feedparser.parse((demo.out / "all" / "rss.xml").read_bytes()).entries}
     assert "الخارجية الكازخية “متفائلة” بنتائج ملموسة لأستانة8" in titles
+
+
+def test_rss_source_names_the_original_sites_feed_else_its_homepage(demo: DemoRun) -> None:
+    registry = parse_registry(demo.server.registry_toml())
+    stored = {r["id"]: json.loads(r["feeds"]) for r in demo.rows("SELECT id, feeds FROM sites")}
+    assert stored == {site.id: list(site.feeds) for site in registry}
+    assert any(not site.feeds for site in registry), "one demo site has sitemaps only"
+    for site in registry:
+        items = etree.parse(str(demo.out / "sites" / site.id / "rss.xml")).iterfind("channel/item/source")
+        assert {s.get("url") for s in items} == {site.feeds[0] if site.feeds else site.url}, site.id
 
 
 def test_a_second_run_fetches_no_article_and_stores_nothing_new(demo: DemoRun, tmp_path: Path) -> None:

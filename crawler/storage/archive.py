@@ -108,7 +108,7 @@ class Archive:
     # -- sites -------------------------------------------------------------------------------------------
 
     def sync_sites(self, sites: Iterable[Site]) -> None:
-        """Insert or update the ``sites`` rows from the registry (names, homepage, feed rights)."""
+        """Insert or update the ``sites`` rows from the registry (names, homepage, feeds, feed rights)."""
         rows = [
             {
                 "id": s.id,
@@ -119,6 +119,7 @@ class Archive:
                 "language": s.language,
                 "timezone": s.timezone,
                 "feed_content": s.feed_content,
+                "feeds": json.dumps(list(s.feeds)),
             }
             for s in sites
         ]

@@ -195,10 +195,17 @@ def m003_site_templates(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_site_feeds(conn: sqlite3.Connection) -> None:
+    """The feed URLs the registry lists for each site (a JSON array), so that an export can name the original
+    site's feed in RSS's ``<source url>``. Rows stored before hold ``[]`` until the next crawl syncs the sites."""
+    conn.executescript("ALTER TABLE sites ADD COLUMN feeds TEXT NOT NULL DEFAULT '[]';")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
     ("002_archive_meta", m002_archive_meta),
     ("003_site_templates", m003_site_templates),
+    ("004_site_feeds", m004_site_feeds),
 ]
 
 

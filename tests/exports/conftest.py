@@ -24,11 +24,14 @@ class FeedArchive:
     conn: sqlite3.Connection
     _next: int = field(default=0)
 
-    def add_site(self, site_id: str, name: str, url: str, feed_content: str = "full", **extra: Any) -> None:
+    def add_site(self, site_id: str, name: str, url: str, feed_content: str = "full", feeds: tuple[str, ...] = (),
+                 **extra: Any) -> None:  # fmt: skip
+        values = (site_id, name, extra.get("name_en", site_id), url, extra.get("country", "EG"), "ar", "UTC",
+                  feed_content, json.dumps(list(feeds)))  # fmt: skip
         self.conn.execute(
-            "INSERT INTO sites (id, name, name_en, url, country, language, timezone, feed_content)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (site_id, name, extra.get("name_en", site_id), url, extra.get("country", "EG"), "ar", "UTC", feed_content),
+            "INSERT INTO sites (id, name, name_en, url, country, language, timezone, feed_content, feeds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
         )
         self.conn.commit()
 
@@ -106,7 +109,7 @@ def new_archive(path: Path) -> FeedArchive:
 @pytest.fixture
 def feed_archive(tmp_path: Path) -> Iterator[FeedArchive]:
     made = new_archive(tmp_path / "archive.db")
-    made.add_site("humanvoice", "هيومن فويس", "https://humanvoice.example/")
-    made.add_site("aljazeera", "الجزيرة نت", "https://aljazeera.example/")
+    made.add_site("humanvoice", "هيومن فويس", "https://humanvoice.example/", feeds=("https://humanvoice.example/feed/",))
+    made.add_site("aljazeera", "الجزيرة نت", "https://aljazeera.example/")  # no registry feed: sitemaps, say
     yield made
     made.conn.close()

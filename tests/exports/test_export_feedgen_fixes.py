@@ -21,7 +21,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 BASE = "http://127.0.0.1:8080/"
 WHEN = datetime(2024, 5, 2, 7, 0, tzinfo=UTC)
-SITE = SiteRow("humanvoice", "هيومن فويس", "Human Voice", "https://humanvoice.example/", "ar", "full")
+SITE = SiteRow("humanvoice", "هيومن فويس", "Human Voice", "https://humanvoice.example/", "ar", "full",
+               ("https://humanvoice.example/feed/",))
 OTHER = SiteRow("aljazeera", "الجزيرة نت", "Al Jazeera", "https://aljazeera.example/", "ar", "full")
 SPEC = FeedSpec("site", "sites/humanvoice/", "هيومن فويس", "آخر الأخبار", "https://humanvoice.example/", BASE)
 
@@ -129,7 +130,8 @@ def test_our_atom_source_has_id_title_updated_and_links() -> None:
     rss, _ = our_feeds()
     rss_source = rss.find("channel/item/source")
     assert rss_source is not None
-    assert (rss_source.get("url"), rss_source.text) == ("https://humanvoice.example/", "هيومن فويس")
+    # RSS 2.0's url is the source's feed ("the XMLization of the source"): the site's own, not its homepage.
+    assert (rss_source.get("url"), rss_source.text) == ("https://humanvoice.example/feed/", "هيومن فويس")
 
 
 def test_feedgen_fault_4_cdata_content_writes_an_invalid_atom_type() -> None:

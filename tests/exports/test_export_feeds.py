@@ -134,8 +134,60 @@ def test_entry_carries_id_link_dates_attribution_and_image(
     assert [e.href for e in item.enclosures] == [
         "https://humanvoice.example/wp-content/uploads/%D8%B5%D9%88%D8%B1%D8%A9%20%D8%A7%D9%84%D8%AE%D8%A8%D8%B1.jpg"
     ]
-    assert item.source == {"href": "https://humanvoice.example/", "title": "هيومن فويس"}
+    # RSS 2.0: <source url> is the feed of the original site, as its registry entry lists it.
+    assert item.source == {"href": "https://humanvoice.example/feed/", "title": "هيومن فويس"}
     assert item.author == "حيدر بك"  # dc:creator
+
+
+def test_rss_source_is_the_original_sites_feed_else_its_homepage(
+    feed_archive: FeedArchive, syndicated: dict[str, dict], tmp_path: Path
+) -> None:
+    feed_archive.add_site("arabic", "عربي", "https://arabic.example/", feeds=("https://arabic.example/أخبار/rss",
+                                                                            "https://arabic.example/atom"))  # fmt: skip
+    feed_archive.add_site("broken", "معطوب", "https://broken.example/", feeds=("not a url",))
+    feed_archive.add_article("arabic")
+    feed_archive.add_article("broken")
+    out = tmp_path / "out"
+    export_feeds(feed_archive.path, out)
+
+    def sources(feed: str) -> set[tuple[str | None, str | None]]:
+        items = etree.parse(str(out / feed / "rss.xml")).iterfind("channel/item/source")
+        return {(s.get("url"), s.text) for s in items}
+
+    assert sources("sites/humanvoice") == {("https://humanvoice.example/feed/", "هيومن فويس")}
+    assert sources("sites/aljazeera") == {("https://aljazeera.example/", "الجزيرة نت")}  # no feed: the homepage
+    assert sources("sites/arabic") == {("https://arabic.example/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/rss", "عربي")}
+    assert sources("sites/broken") == {("https://broken.example/", "معطوب")}
+    # The combined feed credits each entry's own site; Atom keeps the homepage as the source's alternate link.
+    assert ("https://humanvoice.example/feed/", "هيومن فويس") in sources("all")
+    atom = etree.parse(str(out / "sites" / "humanvoice" / "atom.xml"))
+    links = atom.findall(f"{ATOM}entry/{ATOM}source/{ATOM}link[@rel='alternate']")
+    assert links and {link.get("href") for link in links} == {"https://humanvoice.example/"}
+    assert_valid(out)
+
+
+def test_an_archive_without_site_feeds_still_exports_with_homepages(
+    feed_archive: FeedArchive, syndicated: dict[str, dict], tmp_path: Path
+) -> None:
+    # As an archive migrated before 004_site_feeds is, until a crawl opens it (the export only reads).
+    feed_archive.conn.execute("ALTER TABLE sites DROP COLUMN feeds")
+    feed_archive.conn.commit()
+    out = tmp_path / "out"
+    export_feeds(feed_archive.path, out)
+    items = etree.parse(str(out / "sites" / "humanvoice" / "rss.xml")).iterfind("channel/item/source")
+    assert {s.get("url") for s in items} == {"https://humanvoice.example/"}
+
+
+def test_a_registry_feed_change_rewrites_the_sites_feeds(
+    feed_archive: FeedArchive, syndicated: dict[str, dict], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    export_feeds(feed_archive.path, out)
+    feed_archive.conn.execute("UPDATE sites SET feeds = ? WHERE id = 'aljazeera'", ('["https://aljazeera.example/rss"]',))
+    feed_archive.conn.commit()
+    report = export_feeds(feed_archive.path, out)
+    assert "sites/aljazeera/" in report.changed and "sites/humanvoice/" not in report.changed
+    assert b'<source url="https://aljazeera.example/rss">' in (out / "sites" / "aljazeera" / "rss.xml").read_bytes()
 
 
 def test_combined_feed_shows_a_syndicated_story_once_with_every_carrier(

@@ -192,3 +192,25 @@ def test_the_spider_reads_a_sitemap_in_the_site_zone(tmp_path: Path) -> None:
     response = XmlResponse(request.url, body=_urlset("2024-05-12T10:35:00"), request=request)
     (article,) = list(spider.parse_sitemap(response))
     assert article.meta["source_updated"] == "2024-05-12T10:35:00+03:00"
+
+
+def test_validate_reads_the_published_date_by_the_same_rule() -> None:
+    from scrapy.exceptions import DropItem
+
+    from crawler.pipelines.validate import ValidatePipeline
+
+    registry = parse_registry(
+        '[[sites]]\nid = "riyadh"\nname = "الرياض"\nname_en = "Riyadh"\nurl = "https://riyadh.example/"\n'
+        'country = "SA"\ntimezone = "Asia/Riyadh"\n'
+    )
+    pipeline = ValidatePipeline(registry, MemoryStatsCollector(get_crawler()), min_body_chars=10, since_days=3)
+
+    def item(published: str) -> Article:
+        return Article(url="https://riyadh.example/a", site="riyadh", title="عنوان", body="نص " * 20,
+                       canonical_url="https://riyadh.example/a", published=published)  # fmt: skip
+
+    # A naive time (an item that did not come through normalize) is the site's, not a TypeError.
+    with pytest.raises(DropItem, match="too_old"):
+        pipeline.process_item(item("2000-01-01T00:00:00"))
+    recent = datetime.now(RIYADH).replace(tzinfo=None, microsecond=0).isoformat()
+    assert pipeline.process_item(item(recent)).published == recent

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from crawler.items import Article
 from crawler.pipelines import drop
 from crawler.registry import Registry, load_registry, primary_language
+from crawler.text.dates import parse_iso
 from crawler.text.urls import same_site
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class ValidatePipeline:
         if language is not None and language not in site.languages:
             raise drop(self.stats, item, "wrong_language", f"in {language}, not {'/'.join(site.languages)}")
         if self.since is not None and item.published and not item.known:
-            published = datetime.fromisoformat(item.published)
-            if published < self.since:
+            published = parse_iso(item.published, site.tz, plausible=False)  # normalize has judged it
+            if published is not None and published < self.since:
                 raise drop(self.stats, item, "too_old", f"published {item.published}")
         return item

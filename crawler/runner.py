@@ -8,14 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.pipelines.store import per_site_figures
+from crawler.storage.stories import StorySettings, StorySettingsError
 
 
 class SettingError(ValueError):
     """A ``-s NAME=VALUE`` that is not of that form."""
+
+
+class CrawlSettingsError(click.ClickException):
+    """Settings the crawl cannot run with: one line, exit 2 like any configuration error."""
+
+    exit_code = 2
 
 
 @dataclass
@@ -72,6 +80,11 @@ def run_crawl(settings: Settings) -> CrawlResult:
     """Run the ``news`` spider to completion in this process (the Twisted reactor runs once per process)."""
     from crawler.spiders.news import NewsSpider
 
+    # The store pipeline checks these too, but a failure there surfaces inside the reactor, not as a message.
+    try:
+        StorySettings.from_settings(settings)
+    except StorySettingsError as exc:
+        raise CrawlSettingsError(str(exc)) from exc
     Path(settings.get("AKHBAR_DB")).parent.mkdir(parents=True, exist_ok=True)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)

@@ -31,6 +31,17 @@ AKHBAR_STORE_COMMIT_SECONDS = 2.0
 """…or this many seconds after the first uncommitted item, whichever comes first."""
 AKHBAR_DEDUPE_CACHE_SIZE = 50_000
 """How many canonical URLs and text hashes the in-run dedupe stage remembers (a bounded LRU)."""
+# Story grouping (crawler/storage/stories.py), read by the store stage and by `akhbar recluster`, and checked at
+# their start: bands × rows must be the signature length (64), and the threshold not far below what the bands
+# find, about (1/bands)^(1/rows). From the environment too, so that the crawl and recluster agree.
+AKHBAR_STORY_THRESHOLD = os.environ.get("AKHBAR_STORY_THRESHOLD") or 0.3
+"""Estimated word-pair similarity (Jaccard) at or above which a copy joins another article's story."""
+AKHBAR_STORY_BANDS = os.environ.get("AKHBAR_STORY_BANDS") or 32
+"""LSH bands per MinHash signature: more bands of fewer rows find less similar copies, at more comparisons."""
+AKHBAR_STORY_ROWS = os.environ.get("AKHBAR_STORY_ROWS") or 2
+"""Signature values per LSH band."""
+AKHBAR_STORY_HOT_BAND = os.environ.get("AKHBAR_STORY_HOT_BAND") or 64
+"""A band key held by more stored articles than this (a common phrase) is not used to find copies."""
 AKHBAR_EXTRACT_WORKERS = -1
 """Processes that extract pages beside the crawl (-1: one per core beyond the first, 2 to 4; 0: in-process)."""
 AKHBAR_EXTRACT_TIMEOUT = 60.0

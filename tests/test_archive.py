@@ -192,7 +192,9 @@ def test_a_band_key_common_to_many_articles_is_not_used_to_find_copies(
     archive.store(items, given)
     seen: list[int] = []
     original = minhash.best_match
-    monkeypatch.setattr(minhash, "best_match", lambda sig, cands: seen.append(len(cands)) or original(sig, cands))
+    monkeypatch.setattr(
+        minhash, "best_match", lambda sig, cands, *rest: seen.append(len(cands)) or original(sig, cands, *rest)
+    )
     newcomer = article("beta", "/n/new", bodies[-1])
     fp = fingerprint(newcomer.title, newcomer.body)
     archive.store([newcomer], [replace(fp, band_keys=(common, *fp.band_keys[1:]))])

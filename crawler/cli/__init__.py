@@ -11,6 +11,7 @@ from crawler.cli.doctor import doctor_command
 from crawler.cli.extract import date_command, extract_command
 from crawler.cli.feeds import export_command, serve_command
 from crawler.cli.ops import backup_command, ingest_command, runs_command
+from crawler.cli.repair import prune_command, recluster_command
 from crawler.cli.sites import sites_command
 
 
@@ -38,6 +39,8 @@ for command in (
     backup_command,
     ingest_command,
     runs_command,
+    recluster_command,
+    prune_command,
 ):
     main.add_command(command)
 

@@ -94,12 +94,18 @@ def ingest_command(
     from crawler.distributed.ingest import Ingestor
     from crawler.distributed.queue import ItemQueue
     from crawler.registry import load_registry
+    from crawler.runner import CrawlSettingsError
     from crawler.storage.archive import Archive
     from crawler.storage.db import open_db
+    from crawler.storage.stories import StorySettings, StorySettingsError
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    try:
+        story = StorySettings.from_settings(settings)
+    except StorySettingsError as exc:
+        raise CrawlSettingsError(str(exc)) from exc
     with registry_errors():
         registry = load_registry(sites_file)
     queue = ItemQueue.from_url(redis_url, settings.get("AKHBAR_REDIS_ITEMS_KEY") or "akhbar:items")
@@ -107,7 +113,7 @@ def ingest_command(
         queue.client.ping()
     except Exception as exc:
         raise click.ClickException(f"cannot reach Redis at {redis_url}: {exc}") from exc
-    archive = Archive(open_db(db))
+    archive = Archive(open_db(db), story)
     ingestor = Ingestor(
         archive,
         registry,

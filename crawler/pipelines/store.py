@@ -23,6 +23,7 @@ from crawler.registry import load_registry
 from crawler.storage.archive import Archive, StoreOutcome, archive_unwritable
 from crawler.storage.db import open_db
 from crawler.storage.fingerprint import Fingerprint
+from crawler.storage.stories import StorySettings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -79,8 +80,9 @@ def site_status(figures: dict[str, Any]) -> str:
 
 class StorePipeline:
     def __init__(self, db_path: str, stats: StatsCollector, batch_size: int, commit_seconds: float,
-                 sites_file: str | None, site_ids: list[str]) -> None:  # fmt: skip
+                 sites_file: str | None, site_ids: list[str], story: StorySettings | None = None) -> None:  # fmt: skip
         self.db_path = db_path
+        self.story = story or StorySettings()
         self.stats = stats
         self.batch_size = batch_size
         self.commit_seconds = commit_seconds
@@ -107,6 +109,8 @@ class StorePipeline:
             settings.getfloat("AKHBAR_STORE_COMMIT_SECONDS", 2.0),
             settings.get("AKHBAR_SITES"),
             settings.getlist("AKHBAR_SITE_IDS"),
+            # Raises StorySettingsError, one line naming the setting, before anything is crawled.
+            StorySettings.from_settings(settings),
         )
         # The run is recorded on spider_closed, once Scrapy has set finish_reason and the final counts.
         crawler.signals.connect(pipeline.record_run, signal=signals.spider_closed)
@@ -114,7 +118,7 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.archive = Archive(open_db(self.db_path))
+        self.archive = Archive(open_db(self.db_path), self.story)
         registry = load_registry(self.sites_file)
         sites = registry.select(self.site_ids)
         self.archive.sync_sites(sites)

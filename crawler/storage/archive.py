@@ -26,6 +26,7 @@ from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage import minhash
 from crawler.storage.fingerprint import Fingerprint, fingerprint
+from crawler.storage.stories import StorySettings, rebuild_bands, record_banding, refresh_story, stored_banding
 from crawler.text.arabic import content_hash
 from crawler.text.dates import parse_iso
 
@@ -89,9 +90,11 @@ class StoreOutcome:
 class Archive:
     """The archive's write side. Each ``store`` call is one transaction."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, story: StorySettings | None = None) -> None:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
+        self.story = story or StorySettings()
+        """How new articles are grouped into stories (the ``AKHBAR_STORY_*`` settings)."""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -229,9 +232,10 @@ class Archive:
     def _insert(self, a: Article, digest: str, now: str, fp: Fingerprint | None) -> StoreOutcome:
         fp = fp or fingerprint(a.title, a.body)
         sig = fp.signature_array()
+        keys = self.story.band_keys(sig, fp.band_keys) if sig is not None else []
         # The story is settled before the article row is written, so that the row is written once: updating
         # story_id afterwards rewrites the whole row, body and all, which cost as much as inserting it.
-        joined = self._matching_story(sig, list(fp.band_keys)) if sig is not None else None
+        joined = self._matching_story(sig, keys) if sig is not None else None
         story_id = joined if joined is not None else self._new_story(a, now)
         cols = self._columns(a, digest) | {
             "uid": str(uuid.uuid4()), "first_seen": now, "last_seen": now, "story_id": story_id,
@@ -244,7 +248,7 @@ class Archive:
             self.conn.execute("UPDATE stories SET first_article_id = ? WHERE id = ?", (article_id, story_id))
         self._index_text(article_id, fp)
         if sig is not None:
-            self._save_signature(article_id, sig, list(fp.band_keys))
+            self._save_signature(article_id, sig, keys)
         if joined is not None:
             self._refresh_story(story_id)
         return StoreOutcome("new", article_id, story_id, a.canonical_url or "")
@@ -343,7 +347,7 @@ class Archive:
     def _matching_story(self, sig: np.ndarray, keys: list[int]) -> int | None:
         """The story of the most similar stored article above the threshold, among the LSH candidates.
 
-        A band key that more than ``minhash.HOT_BAND`` stored articles share comes from phrases common to the
+        A band key that more than ``self.story.hot_band`` (64) stored articles share comes from phrases common to the
         language ("وقال إن", "في حين أن"), not from one story: it is left out of the lookup. Otherwise every
         article would be compared with a fixed share of the whole archive, and storing would slow down as the
         archive grows (measured: 1,000 candidates per article at 20,000 articles). Counting stops at the limit,
@@ -356,9 +360,9 @@ class Archive:
             "  (SELECT COUNT(*) FROM (SELECT 1 FROM lsh_bands WHERE band_key = keys.k LIMIT ?)) <= ?)"
             " SELECT m.article_id, m.signature FROM minhashes m WHERE m.article_id IN"
             " (SELECT article_id FROM lsh_bands WHERE band_key IN (SELECT k FROM usable))",
-            [*keys, minhash.HOT_BAND + 1, minhash.HOT_BAND],
+            [*keys, self.story.hot_band + 1, self.story.hot_band],
         ).fetchall()
-        match = minhash.best_match(sig, candidates)
+        match = minhash.best_match(sig, candidates, self.story.threshold)
         if match is None:
             return None
         (story_id,) = self.conn.execute("SELECT story_id FROM articles WHERE id = ?", (match[0],)).fetchone()
@@ -375,30 +379,19 @@ class Archive:
 
     def _refresh_story(self, story_id: int) -> None:
         """Recompute a story's first publisher, copy count and credited agencies from its articles."""
-        rows = self.conn.execute(
-            "SELECT id, site, COALESCE(published, first_seen), agencies FROM articles WHERE story_id = ?"
-            " ORDER BY COALESCE(published_utc, first_seen), id",
-            (story_id,),
-        ).fetchall()
-        agencies: list[str] = []
-        for row in rows:
-            for agency in json.loads(row[3] or "[]"):
-                if agency not in agencies:
-                    agencies.append(agency)
-        first = rows[0]
-        self.conn.execute(
-            "UPDATE stories SET first_article_id = ?, first_site = ?, first_published = ?, agencies = ?,"
-            " article_count = ? WHERE id = ?",
-            (first[0], first[1], first[2], json.dumps(agencies), len(rows), story_id),
-        )
+        refresh_story(self.conn, story_id)
 
     def ensure_minhash_scheme(self, batch: int = 500) -> int:
         """Recompute every stored signature when they were made with another MinHash scheme; returns how many.
 
-        Run by the archive's writer (the store pipeline, ``akhbar ingest``) when it opens the archive.
+        Run by the archive's writer (the store pipeline, ``akhbar ingest``) when it opens the archive. Band keys
+        of another banding than ``self.story``'s are rebuilt too, from the stored signatures (not counted).
         """
         row = self.conn.execute("SELECT value FROM archive_meta WHERE key = 'minhash_scheme'").fetchone()
         if row is not None and row[0] == minhash.SCHEME:
+            if stored_banding(self.conn) != self.story.banding:
+                with self.transaction():
+                    rebuild_bands(self.conn, self.story)
             return 0
         rebuilt = 0
         with self.transaction():
@@ -420,10 +413,11 @@ class Archive:
             self.conn.execute(
                 "INSERT OR REPLACE INTO archive_meta (key, value) VALUES ('minhash_scheme', ?)", (minhash.SCHEME,)
             )
+            record_banding(self.conn, self.story)
         return rebuilt
 
-    def _save_signature(self, article_id: int, sig: np.ndarray, keys: list[int] | None = None) -> None:
-        keys = minhash.band_keys(sig) if keys is None else keys
+    def _save_signature(self, article_id: int, sig: np.ndarray, keys: Sequence[int] | None = None) -> None:
+        keys = self.story.band_keys(sig, keys)
         self.conn.execute(
             "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, minhash.to_blob(sig))
         )

@@ -20,6 +20,7 @@ import numpy as np
 from crawler.text.arabic import fingerprint_tokens
 
 NUM_PERM = 64
+# BANDS, ROWS, THRESHOLD and HOT_BAND are the defaults of the AKHBAR_STORY_* settings (crawler/storage/stories.py).
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 SHINGLE = 2
@@ -35,7 +36,9 @@ _SEED = 1
 # the archive grew.
 HOT_BAND = 64
 SCHEME = f"crc32/affine32/perm{NUM_PERM}/bands{BANDS}x{ROWS}/shingle{SHINGLE}/seed{_SEED}"
-"""Names everything a stored signature depends on; change any of it and stored signatures are rebuilt."""
+"""Names everything a stored signature depends on; change any of it and stored signatures are rebuilt. The banding
+named here is the default one: band keys made with other AKHBAR_STORY_BANDS/ROWS are recorded apart
+(``archive_meta.lsh_banding``) and rebuilt from the signatures alone."""
 
 
 def _affine_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -98,11 +101,11 @@ def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u8")
 
 
-def band_keys(sig: np.ndarray) -> list[int]:
-    """One signed 63-bit key per band (band index mixed in), as SQLite stores integers."""
+def band_keys(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> list[int]:
+    """One signed 63-bit key per band of ``rows`` values (band index mixed in), as SQLite stores integers."""
     keys = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS : (band + 1) * ROWS].astype("<u8").tobytes()
+    for band in range(bands):
+        chunk = sig[band * rows : (band + 1) * rows].astype("<u8").tobytes()
         digest = hashlib.blake2b(struct.pack("<H", band) + chunk, digest_size=8).digest()
         keys.append(struct.unpack("<q", digest)[0])
     return keys
@@ -113,11 +116,14 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
-def best_match(sig: np.ndarray, candidates: Sequence[tuple[int, bytes]]) -> tuple[int, float] | None:
-    """The candidate (article id, similarity) most similar to ``sig`` above THRESHOLD, if any."""
+def best_match(
+    sig: np.ndarray, candidates: Sequence[tuple[int, bytes]], threshold: float = THRESHOLD
+) -> tuple[int, float] | None:
+    """The candidate (article id, similarity) most similar to ``sig`` at ``threshold`` or above, if any; of equally
+    similar ones, the first."""
     best: tuple[int, float] | None = None
     for article_id, blob in candidates:
         score = similarity(sig, from_blob(blob))
-        if score >= THRESHOLD and (best is None or score > best[1]):
+        if score >= threshold and (best is None or score > best[1]):
             best = (article_id, score)
     return best

@@ -73,28 +73,40 @@ def test_a_worker_killed_mid_crawl_loses_no_article(tmp_path: Path) -> None:
         process = subprocess.Popen(
             [sys.executable, "-m", "crawler", "crawl", "--sites", str(registry), "--db", str(db), "--since", "0",
              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "AKHBAR_EXTRACT_WORKERS=2",
-             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "LOG_LEVEL=INFO"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "LOG_LEVEL=DEBUG"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
+
+        log: list[str] = []
+        reader = threading.Thread(target=lambda: log.extend(iter(process.stderr.readline, "")), daemon=True)
+
+        def count(marker: str) -> int:
+            return sum(marker in line for line in list(log))
 
         def killer() -> None:
             for after in KILL_AFTER:
                 while process.poll() is None and sum(h.path.startswith(DAY) for h in server.hits) < after:
                     time.sleep(0.01)
+                in_flight = count(f"Crawled (200) <GET {server.base}{DAY}/")
                 for pid in worker_pids(process.pid):
                     try:
                         os.kill(pid, signal.SIGKILL)
                         killed.append(pid)
                     except ProcessLookupError:
                         pass
-                # Let the replacements start and take pages: a page is tried twice, so two kills in a row
-                # before the new workers ran can cost it (that is the pool's documented limit, not this test's).
-                time.sleep(0.6)
+                # A page is tried twice: a second kill before the replacements finished the pages that were in
+                # the dead workers can cost one (the pool's documented limit, not what this test is about). So the
+                # next kill waits until every page downloaded before this one is out of the pool.
+                while process.poll() is None and count("Scraped from") < in_flight:
+                    time.sleep(0.01)
 
+        reader.start()
         thread = threading.Thread(target=killer, daemon=True)
         thread.start()
-        _, stderr = process.communicate(timeout=180)
+        process.wait(timeout=180)
+        reader.join(10)
         thread.join(5)
+        stderr = "".join(log)
     (tmp_path / "crawl.log").write_text(stderr, encoding="utf-8")
     assert process.returncode == 0, stderr[-4000:]
     assert len(killed) >= len(KILL_AFTER), "the workers were not there to be killed"

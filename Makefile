@@ -42,8 +42,8 @@ bench: install  ## every benchmark (about 30 minutes on 2 cores); rewrites docs/
 	$(BIN)/python benchmarks/crawl.py --scaling 1000,5000,20000
 	$(BIN)/python benchmarks/profile_crawl.py
 
-browse: install  ## browse the archive in Datasette, with full-text search and facets configured
-	$(BIN)/datasette serve "$${AKHBAR_DB:-data/akhbar.db}" --metadata datasette.json
+browse: install  ## browse the archive in Datasette (akhbar browse): search, facets, canned queries; PORT=8001
+	$(BIN)/akhbar browse --port $${PORT:-8001}
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -22,6 +22,7 @@ CONTRACT = {
     "sites": ["--sites"],
     "stats": ["--db"],
     "demo": ["--db", "--out"],
+    "browse": ["--db", "--host", "--port"],
 }
 
 

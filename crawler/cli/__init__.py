@@ -6,6 +6,7 @@ import click
 
 from crawler import __version__
 from crawler.cli.archive import search_command, stats_command
+from crawler.cli.browse import browse_command
 from crawler.cli.crawling import crawl_command, demo_command, run_command
 from crawler.cli.doctor import doctor_command
 from crawler.cli.extract import date_command, extract_command
@@ -31,6 +32,7 @@ for command in (
     extract_command,
     date_command,
     search_command,
+    browse_command,
     sites_command,
     stats_command,
     demo_command,

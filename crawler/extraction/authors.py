@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from crawler.extraction.credits import only_agencies
-from crawler.extraction.textutil import clean, fold
+from crawler.extraction.textutil import clean, fold, fold_pattern
 from crawler.text.places import is_place
 
 _PREFIX = re.compile(
@@ -29,10 +29,10 @@ _NOT_A_NAME = re.compile(
 )
 # A weekday with its article ("الأحد") or a month name ("مايو") in a byline box is its date, never a name;
 # "محمد جمعة" and "خميس" are names.
-_DATE_WORD = re.compile(
-    r"ال(?:احد|اثنين|ثلاثاء|اربعاء|خميس|جمعة|سبت)|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر"
-    r"|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|ايلول|تشرين"
-)
+_DATE_WORD = re.compile(fold_pattern(
+    r"ال(?:أحد|اثنين|ثلاثاء|أربعاء|خميس|جمعة|سبت)|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر"
+    r"|أكتوبر|نوفمبر|ديسمبر|كانون|شباط|آذار|نيسان|أيار|حزيران|تموز|أيلول|تشرين"
+))  # matched with folded words
 _TRAILING = re.compile(r"\s*(?:[-–—|]\s*)?(?:(?:نشر|نشرت|published|في|on)\s+)?\d{1,4}[\s/.\-:]\S.*$", re.I)
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crawler.extraction.textutil import alnum_key, alternation, fold
+from crawler.extraction.textutil import alnum_key, alternation, fold, fold_pattern
 
 
 @dataclass
@@ -205,16 +205,23 @@ def is_boilerplate_line(text: str) -> bool:
 # A newspaper's masthead credits ("الإشراف العام: … رئيس التحرير: …") and contact lines, printed in the page's
 # footer or, on some templates, inside the article container. Matched on folded text (hamza, tatweel gone).
 _ROLE = re.compile(
-    r"(?:الاشراف العام|المشرف العام|نائب رئيس التحرير|رئيس التحرير التنفيذي|رئيس التحرير|رئيسة التحرير|مدير التحرير"
-    r"|سكرتير التحرير|رئيس مجلس الادارة|المدير العام|المدير المسؤول|مدير النشر|المؤسس|صاحب الامتياز"
-    r"|editor[- ]in[- ]chief|managing editor|publisher|founder)\s*[:：\-–—]"
+    fold_pattern(
+        r"(?:الاشراف العام|المشرف العام|نائب رئيس التحرير|رئيس التحرير التنفيذي|رئيس التحرير|رئيسة التحرير|مدير التحرير"
+        r"|سكرتير التحرير|رئيس مجلس الادارة|المدير العام|المدير المسؤول|مدير النشر|المؤسس|صاحب الامتياز"
+        r"|editor[- ]in[- ]chief|managing editor|publisher|founder)\s*[:：\-–—]"
+    )
 )
 _CONTACT = re.compile(
-    r"^(?:البريد الالكتروني|البريد|الهاتف|هاتف|تلفون|فاكس|الفاكس|العنوان|ص\s*\.?\s*ب|tel|phone|fax|e-?mail)\s*[:：]"
+    fold_pattern(
+        r"^(?:البريد الالكتروني|البريد|الهاتف|هاتف|تلفون|فاكس|الفاكس|العنوان|ص\s*\.?\s*ب|tel|phone|fax|e-?mail)\s*[:：]"
+    )
 )
 _MASTHEAD_MAX = 400
 # Every role label holds one of these: a text with none of them is no masthead, without running the pattern.
-_ROLE_ANCHORS = ("رئيس", "مدير", "الاشراف", "المشرف", "المؤسس", "صاحب", "سكرتير", "editor", "publisher", "founder")
+_ROLE_ANCHORS = tuple(
+    fold_pattern(w)
+    for w in ("رئيس", "مدير", "الاشراف", "المشرف", "المؤسس", "صاحب", "سكرتير", "editor", "publisher", "founder")
+)
 
 
 def is_masthead(text: str) -> bool:
@@ -227,11 +234,7 @@ def is_masthead(text: str) -> bool:
 
 
 def _is_boilerplate_key(key: str) -> bool:
-    if (
-        len(key) <= _MASTHEAD_MAX
-        and (any(a in key for a in _ROLE_ANCHORS) or _CONTACT.match(key))
-        and is_masthead(key)
-    ):
+    if len(key) <= _MASTHEAD_MAX and (any(a in key for a in _ROLE_ANCHORS) or _CONTACT.match(key)) and is_masthead(key):
         return True
     if len(key) < 600 and any(a in key for a in _ANYWHERE_ANCHORS) and _ANYWHERE.search(key):
         return True
@@ -278,8 +281,10 @@ def filter_blocks(blocks: list[Block], title: str | None = None) -> list[Block]:
 
 
 _READING_TIME = re.compile(
-    r"^(?:\d+\s*(?:min|mins|minutes?|دقيقة|دقائق|دقيقتان|د)\.?(?:\s*(?:read|قراءة|للقراءة))?"
-    r"|(?:مدة|وقت)\s+القراءة\s*[:：]?\s*\d+\s*(?:دقيقة|دقائق|د)?|دقيقتان?\s+(?:قراءة|للقراءة)|reading time.*)$",
+    fold_pattern(
+        r"^(?:\d+\s*(?:min|mins|minutes?|دقيقة|دقائق|دقيقتان|د)\.?(?:\s*(?:read|قراءة|للقراءة))?"
+        r"|(?:مدة|وقت)\s+القراءة\s*[:：]?\s*\d+\s*(?:دقيقة|دقائق|د)?|دقيقتان?\s+(?:قراءة|للقراءة)|reading time.*)$"
+    ),
     re.I,
 )
 _HEADINGS = {"h2", "h3", "h4"}

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.agencies import AGENCIES
-from crawler.extraction.textutil import alternation, clean, fold
+from crawler.extraction.textutil import alternation, clean, fold, fold_pattern
 
 # Names that are also common words or adjectives: trusted in datelines and credit lines only.
-_AMBIGUOUS = {
+_AMBIGUOUS_NAMES = {
     "وام",
     "قنا",
     "بنا",
@@ -53,10 +53,12 @@ _AMBIGUOUS = {
     "CNN",
     "وا ج",
     "واج",
-    "وكالة الانباء الجزاىرية",
+    "وكالة الأنباء الجزائرية",
 }
+# Compared with names as written and as folded.
+_AMBIGUOUS = _AMBIGUOUS_NAMES | {fold_pattern(n) for n in _AMBIGUOUS_NAMES}
 _PHOTO = re.compile(r"(?:الصورة|صورة|الصور|تصوير|صور|photo|foto|fotoğraf|bild|imagen|image|credit|getty)", re.I)
-_GENERIC_AGENCIES = re.compile(r"^(?:وكالات|الوكالات|وكالات الانباء|agencies|agencias|agences)$", re.I)
+_GENERIC_AGENCIES = re.compile(fold_pattern(r"^(?:وكالات|الوكالات|وكالات الأنباء|agencies|agencias|agences)$"), re.I)
 
 
 def _norm(text: str) -> str:
@@ -125,6 +127,10 @@ def agencies_in(text: str, *, strict: bool = False) -> list[str]:
     return found
 
 
+_SOURCE_LABEL = re.compile(fold_pattern(r"^(?:المصدر|مصدر|نقلا عن|عن|source|fuente|quelle|kaynak)\s*[:：-]?\s*"), re.I)
+_JOINERS = re.compile(fold_pattern(r"(?:وكالات|الوكالات|و|and|y|et|[\s()\[\]\-–—:.،,+/|&])"))
+
+
 def only_agencies(text: str, extra_names: tuple[str, ...] = ()) -> list[str] | None:
     """The agency ids when ``text`` is nothing but a credit ("الأناضول", "(أ ف ب)", "المصدر: وكالة الأناضول",
     "رويترز + أ ف ب"); None when it says anything else. ``extra_names`` (the site's own names) may appear
@@ -133,7 +139,7 @@ def only_agencies(text: str, extra_names: tuple[str, ...] = ()) -> list[str] | N
     for name in sorted(extra_names, key=len, reverse=True):
         if len(name) > 2:
             norm = norm.replace(_norm(name), " ")
-    norm = re.sub(r"^(?:المصدر|مصدر|نقلا عن|عن|source|fuente|quelle|kaynak)\s*[:：-]?\s*", "", norm, flags=re.I)
+    norm = _SOURCE_LABEL.sub("", norm)
     norm = norm.strip(" ()[]-–—:.،,")
     if not norm or _GENERIC_AGENCIES.match(norm):
         return [] if norm else None
@@ -144,7 +150,7 @@ def only_agencies(text: str, extra_names: tuple[str, ...] = ()) -> list[str] | N
         if agency_id and agency_id not in found:
             found.append(agency_id)
     rest = _MATCHER.names.sub(" ", norm)
-    rest = re.sub(r"(?:وكالات|الوكالات|و|and|y|et|[\s()\[\]\-–—:.،,+/|&])", "", rest)
+    rest = _JOINERS.sub("", rest)
     return found if found and not rest else None
 
 

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from crawler.extraction.hijri import hijri_to_gregorian
-from crawler.extraction.textutil import fold
+from crawler.extraction.textutil import fold, fold_pattern
 from crawler.text.dates import parse_iso, zone
 
 _GREGORIAN = {
@@ -44,19 +44,23 @@ _GREGORIAN = {
 }
 # Month names that are also everyday words (أب "father", ماي, English "may"): left over next to a date they
 # are not taken as a second, unexplained month.
-_AMBIGUOUS_MONTHS = frozenset({"اب", "ماي", "may", "mar"})
+_AMBIGUOUS_MONTHS = frozenset(fold_pattern(w) for w in ("اب", "ماي", "may", "mar"))
 _HIJRI = {
     "محرم": 1, "صفر": 2, "ربيع الاول": 3, "ربيع اول": 3, "ربيع الثاني": 4, "ربيع الاخر": 4, "ربيع ثاني": 4,
     "جمادي الاولي": 5, "جمادي الاول": 5, "جمادي الثانية": 6, "جمادي الثاني": 6, "جمادي الاخرة": 6,
     "جمادي الاخر": 6, "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10, "ذو القعدة": 11, "ذي القعدة": 11,
     "ذو الحجة": 12, "ذي الحجة": 12,
 }
+# Every table and pattern below is matched with folded text (``fold``): its words are folded the same way, so
+# that they can be written as pages print them.
+_GREGORIAN = {fold_pattern(k): v for k, v in _GREGORIAN.items()}
+_HIJRI = {fold_pattern(k): v for k, v in _HIJRI.items()}
 _HIJRI_MAX_YEAR = 1600  # "15 رمضان 2024" names a Gregorian year: not a Hijri date
 _HIJRI_SLACK = timedelta(days=2)  # Umm al-Qura against a page's own (sighted) calendar
-_WEEKDAYS = {
+_WEEKDAYS = {fold_pattern(k): v for k, v in {
     "الاحد": 6, "احد": 6, "الاثنين": 0, "اثنين": 0, "الثلاثاء": 1, "ثلاثاء": 1, "الاربعاء": 2, "اربعاء": 2,
     "الخميس": 3, "خميس": 3, "الجمعة": 4, "جمعة": 4, "السبت": 5, "سبت": 5,
-}
+}.items()}
 
 
 def _ordinal_days() -> dict[str, int]:
@@ -81,7 +85,12 @@ def _ordinal_days() -> dict[str, int]:
     return days
 
 
-_ORDINALS = _ordinal_days()
+_ORDINALS = {fold_pattern(k): v for k, v in _ordinal_days().items()}
+
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern matched with folded text, written as pages print its words."""
+    return re.compile(fold_pattern(pattern), flags)
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -102,32 +111,34 @@ _MONTH = f"(?:{_alternation(_GREGORIAN)}|{_alternation(_HIJRI)})"
 # A paired form names the same month twice: "كانون الثاني/يناير", "آب/اغسطس", "يناير (كانون الثاني)".
 _MONTH_PAIR = rf"(?P<month>{_MONTH})\b(?:\s*[/(-]\s*(?P<month2>{_MONTH})\b\)?)?"
 _SEP = r"[\s,،.\-/|]*"
-_SEP_ONLY = re.compile(r"[\s,،.\-/|]*")
+_SEP_ONLY = _compile(r"[\s,،.\-/|]*")
 _YEAR = r"(?P<year>\d{4})(?!\d)\s*(?P<era>ه|م(?!\w)|ad\b)?"
 # "من شهر" between a day and its month: "12 من شهر مايو", "الاول من شهر شباط".
 _OF_MONTH = r"(?:من\s+)?(?:شهر\s+)?"
-_DMY_NAMED = re.compile(
+_DMY_NAMED = _compile(
     rf"(?<![\d:.])(?P<day>\d{{1,2}})(?:st|nd|rd|th|er)?{_SEP}{_OF_MONTH}\b{_MONTH_PAIR}(?:{_SEP}{_YEAR})?"
 )
-_MDY_NAMED = re.compile(rf"\b{_MONTH_PAIR}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){_SEP}{_YEAR}")
-_ORDINAL_NAMED = re.compile(rf"\b(?P<ord>{_alternation(_ORDINALS)})\s+{_OF_MONTH}{_MONTH_PAIR}(?:{_SEP}{_YEAR})?")
-_YMD_NUMERIC = re.compile(
+_MDY_NAMED = _compile(rf"\b{_MONTH_PAIR}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){_SEP}{_YEAR}")
+_ORDINAL_NAMED = _compile(rf"\b(?P<ord>{_alternation(_ORDINALS)})\s+{_OF_MONTH}{_MONTH_PAIR}(?:{_SEP}{_YEAR})?")
+_YMD_NUMERIC = _compile(
     r"(?<!\d)(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<day>\d{1,2})(?!\d)\s*(?P<era>ه|م(?!\w))?"
 )
-_DMY_NUMERIC = re.compile(
+_DMY_NUMERIC = _compile(
     r"(?<![\d.:])(?P<day>\d{1,2})\s*[-/.]\s*(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})(?!\d)\s*(?P<era>ه|م(?!\w))?"
 )
+_AFTERNOON = frozenset(fold_pattern(w) for w in ("م", "مساء", "مساءا", "pm", "ظهرا", "عصرا"))
+_LAST = tuple(fold_pattern(w) for w in ("الماضي", "الفائت", "المنصرم", "السابق"))
 _AMPM = r"صباحا|مساءا|مساء|ظهرا|عصرا|ليلا|فجرا|am|pm|a\.m\.|p\.m\."
-_TIME = re.compile(
+_TIME = _compile(
     r"(?<![\d:])(?P<h>\d{1,2})\s*:\s*(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?"
     rf"(?:\s*(?P<ampm>{_AMPM}|ص|م)(?!\w))?"
 )
 # An hour without minutes: "الساعة 10"، "10 صباحا" (a bare ص/م after a number is too often an era mark).
-_HOUR = re.compile(
+_HOUR = _compile(
     rf"\bالساعة\s+(?P<h>\d{{1,2}})(?![\d:])(?:\s*(?P<ampm>{_AMPM})(?!\w))?"
     rf"|(?<![\d:.])(?P<h2>\d{{1,2}})\s*(?P<ampm2>{_AMPM})(?!\w)"
 )
-_OFFSET = re.compile(r"\b(?:gmt|utc)\s*(?:(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?", re.I)
+_OFFSET = _compile(r"\b(?:gmt|utc)\s*(?:(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?", re.I)
 # Locales whose short numeric date is month first (CLDR: "M/d/y"): English as the US and its territories and the
 # Philippines write it. Every Arabic locale, and a locale without a region, is day first.
 _MONTH_FIRST = frozenset({"en-us", "en-ph", "en-pr", "en-gu", "en-vi", "en-as", "en-um", "en-mp"})
@@ -147,18 +158,21 @@ _DUALS = {
     "يومين": "days", "يومان": "days", "اسبوعين": "weeks", "اسبوعان": "weeks", "شهرين": "months",
     "شهران": "months", "سنتين": "years", "سنتان": "years", "عامين": "years", "عامان": "years",
 }
+_UNITS = {fold_pattern(k): v for k, v in _UNITS.items()}
+_DUALS = {fold_pattern(k): v for k, v in _DUALS.items()}
+_ONE = (None, fold_pattern("واحد"), fold_pattern("واحدة"))
 _UNIT_RE = _alternation({**_UNITS, **_DUALS})
 _WEEKDAY_ALT = _alternation(_WEEKDAYS)
 _YESTERDAY = r"امس|الامس|بالامس|البارحة|البارح|امبارحة|امبارح|مبارح"
 # "منذ 3 ساعات", "قبل يومين", "من اسبوع"; not "من شهر شباط", "من يوم الخميس", "منذ يوم أمس": there the unit
 # word introduces a named month or day, it is not a count.
-_AGO = re.compile(
+_AGO = _compile(
     rf"\b(?P<ago>منذ|قبل|من)\s+(?:(?P<n>\d+|واحد|واحدة)\s*)?(?P<unit>{_UNIT_RE})\b"
     rf"(?!\s+(?:{_MONTH}|{_WEEKDAY_ALT}|{_YESTERDAY})\b)"
 )
-_AGO_LIST = re.compile(rf"(?P<n>\d+)\s*(?P<unit>{_UNIT_RE})\b")
+_AGO_LIST = _compile(rf"(?P<n>\d+)\s*(?P<unit>{_UNIT_RE})\b")
 # One pattern, longest phrase first, so that "قبل أمس" is two days and never "أمس" (one day) plus a word.
-_DAY_WORDS = re.compile(
+_DAY_WORDS = _compile(
     r"\b(?:"
     rf"(?P<d3>(?:اليوم\s+)?(?:القبل|اللي\s+قبل|الي\s+قبل|الذي\s+قبل|قبل)\s+اول\s+(?:من\s+)?(?:{_YESTERDAY}))"
     rf"|(?P<d2>(?:اليوم\s+)?(?:القبل|اللي\s+قبل|الي\s+قبل|الذي\s+قبل|قبل)\s+(?:{_YESTERDAY})"
@@ -170,29 +184,29 @@ _DAY_WORDS = re.compile(
 # Words after which "اليوم" still means today ("نشر اليوم", "صباح اليوم") and "من يوم" a day ago; after any
 # other word "اليوم" is part of a name ("المصري اليوم", "روسيا اليوم") and "من" is "than" or "of" ("اكثر من
 # ساعة"). Before a definite word "اليوم" is "the ... day" ("اليوم السابع").
-_LABELS = frozenset(
+_LABELS = frozenset(fold_pattern(w) for w in
     {"في", "نشر", "نشرت", "تحديث", "محدث", "محدثة", "بتاريخ", "تاريخ", "هذا", "صباح", "مساء", "ظهر", "عصر",
      "فجر", "ليلة"}
 )
-_TODAY_BEFORE = frozenset({"الساعة", *(w for w in _WEEKDAYS if w.startswith("ال"))})
-_WEEKDAY_RE = re.compile(
+_TODAY_BEFORE = frozenset({fold_pattern("الساعة"), *(w for w in _WEEKDAYS if w.startswith("ال"))})
+_WEEKDAY_RE = _compile(
     rf"\b(?P<wd>{_WEEKDAY_ALT})\b(?:\s+(?P<which>(?:الاسبوع\s+)?(?:الماضي|الفائت|المنصرم|السابق)"
     r"|الاسبوع\s+الحالي|هذا\s+الاسبوع|من\s+هذا\s+الاسبوع))?"
 )
 # Dates that are names: "مدينة 6 أكتوبر", "ثورة 25 يناير", "قوى 14 آذار", "ميدان 30 يونيو".
-_NAMED_DATE = re.compile(
+_NAMED_DATE = _compile(
     r"\b(?:مدينة|مدينه|ثورة|ثوره|حرب|ميدان|شارع|جسر|كوبري|محور|جامعة|نادي|قوي|تيار|تحالف|حركة|ذكري|انتفاضة"
     rf"|احداث|مجزرة)\s+\d{{1,2}}\s+(?:من\s+)?{_MONTH}\b(?:{_SEP}\d{{4}}(?!\d))?"
 )
 # Counters printed beside a date: views, comments, reading time ("قراءة 5 دقائق" is not "5 minutes ago"); a
 # year is never a count ("12 مايو 2024 قراءة 5 دقائق").
-_COUNTER = re.compile(
+_COUNTER = _compile(
     r"\b(?:(?:مدة|وقت)\s+)?(?:ال|لل)?قراءة\s*(?::\s*)?\d+\s*(?:دقائق|دقيقة|دقيقه|دقايق|د|mins?)?(?!\w)"
     r"|(?<![\d:])\d+\s*(?:دقائق|دقيقة|دقيقه|دقايق|mins?)\s+(?:لل)?قراءة\b"
     r"|(?<![\d:])(?!(?:1[3-9]|2[01])\d\d(?!\d))\d+(?:[.,٬]\d+)*\s*(?:تعليقات|تعليق|مشاهدات|مشاهدة|مشاهده|قراءات|قراءة|زيارات|زيارة|views?|comments?)\b"
 )
-_NUMBER = re.compile(r"\d+(?:[.,٬٫]\d+)*")
-_LEFTOVER_MONTH = re.compile(rf"\b(?:{_alternation(k for k in _GREGORIAN if k not in _AMBIGUOUS_MONTHS)})\b")
+_NUMBER = _compile(r"\d+(?:[.,٬٫]\d+)*")
+_LEFTOVER_MONTH = _compile(rf"\b(?:{_alternation(k for k in _GREGORIAN if k not in _AMBIGUOUS_MONTHS)})\b")
 
 
 class _NotUnderstood(Exception):
@@ -387,7 +401,7 @@ def _times(text: str) -> list[tuple[int, int, time]]:
 
 def _clock(hour: int, minute: int, second: int, marker: str | None, printed: str) -> time:
     ampm = (marker or "").replace(".", "")
-    afternoon = ampm in ("م", "مساء", "مساءا", "pm", "ظهرا", "عصرا") or (ampm == "ليلا" and hour >= 6)
+    afternoon = ampm in _AFTERNOON or (ampm == "ليلا" and hour >= 6)
     if afternoon and hour < 12:
         hour += 12
     elif ampm in ("ص", "صباحا", "am", "ليلا") and hour == 12:
@@ -457,7 +471,7 @@ def _relatives(text: str, now: datetime, *, absolute: bool) -> list[_Relative]:
         if unit_word in _DUALS:
             moment = _minus(now, _DUALS[unit_word], 2)
         else:
-            moment = _minus(now, _UNITS[unit_word], 1 if m["n"] in (None, "واحد", "واحدة") else int(m["n"]))
+            moment = _minus(now, _UNITS[unit_word], 1 if m["n"] in _ONE else int(m["n"]))
         found.append(_Relative(((m.start(), m.end()),), moment, True))
     if not found and not absolute:
         pairs = list(_AGO_LIST.finditer(text))
@@ -496,7 +510,7 @@ def _is_today(text: str, start: int, end: int) -> bool:
 
 def _weekday(now: datetime, target: int, which: str) -> datetime:
     monday = now.date() - timedelta(days=now.weekday())
-    if any(w in which for w in ("الماضي", "الفائت", "المنصرم", "السابق")):
+    if any(w in which for w in _LAST):
         return _at_day(now, monday - timedelta(days=7 - target))
     if "الحالي" in which or "هذا" in which:
         return _at_day(now, monday + timedelta(days=target))

@@ -8,7 +8,7 @@ transaction together with the row that records it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -201,11 +201,69 @@ def m004_site_feeds(conn: sqlite3.Connection) -> None:
     conn.executescript("ALTER TABLE sites ADD COLUMN feeds TEXT NOT NULL DEFAULT '[]';")
 
 
+# Characters the one normalizer (``crawler.text.arabic``, since 005) removes from matching keys and the earlier
+# archive normalizer kept: each split a word in two, so a text holding one had another content hash, search
+# text and signature.
+_NORMALIZER_005_CHANGED = (
+    "\u061c\u180e\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f\ufff9\ufffa\ufffb"
+)
+
+
+def m005_one_normalizer(conn: sqlite3.Connection) -> None:
+    """Rebuild what the archive derived with the earlier normalizer, for the texts the one normalizer reads
+    differently: the content hash, the full-text row, the MinHash signature and band keys of every article (and
+    the content hash of every revision) whose title or body holds a character of ``_NORMALIZER_005_CHANGED``.
+    Other texts normalize exactly as before and are left alone. The site templates learned from line keys of
+    the extraction's earlier fold are forgotten: the crawl learns them again within one window."""
+    from crawler.storage import minhash  # the current rules, as the crawl applies them
+    from crawler.storage.fingerprint import fingerprint
+    from crawler.text.arabic import content_hash
+
+    def touched(text: str | None) -> int:
+        return int(bool(text) and any(c in (text or "") for c in _NORMALIZER_005_CHANGED))
+
+    conn.create_function("akhbar_m005_touched", 1, touched, deterministic=True)
+    row = conn.execute("SELECT value FROM archive_meta WHERE key = 'lsh_banding'").fetchone()
+    bands, rows_per_band = (int(n) for n in row[0].split("x")) if row else (minhash.BANDS, minhash.ROWS)
+    articles = conn.execute(
+        "SELECT id, title, body FROM articles WHERE akhbar_m005_touched(title) OR akhbar_m005_touched(body)"
+    ).fetchall()
+    for article_id, title, body in articles:
+        fp = fingerprint(title, body or "")
+        conn.execute("UPDATE articles SET content_hash = ? WHERE id = ?", (fp.content_hash, article_id))
+        conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (article_id, fp.search_title, fp.search_body),
+        )
+        conn.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))
+        sig = fp.signature_array()
+        if sig is not None:
+            conn.execute(
+                "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, minhash.to_blob(sig))
+            )
+            conn.executemany(
+                "INSERT INTO lsh_bands (band_key, article_id) VALUES (?, ?)",
+                [(key, article_id) for key in minhash.band_keys(sig, bands, rows_per_band)],
+            )
+    revisions = conn.execute(
+        "SELECT id, title, body FROM revisions WHERE akhbar_m005_touched(title) OR akhbar_m005_touched(body)"
+    ).fetchall()
+    for revision_id, title, body in revisions:
+        digest = content_hash(title, body or "")
+        conn.execute("UPDATE revisions SET content_hash = ? WHERE id = ?", (digest, revision_id))
+    conn.execute("DELETE FROM site_template_lines")
+    conn.execute("DELETE FROM site_boilerplate_stripped")
+    conn.execute("DELETE FROM site_templates")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
     ("002_archive_meta", m002_archive_meta),
     ("003_site_templates", m003_site_templates),
     ("004_site_feeds", m004_site_feeds),
+    ("005_one_normalizer", m005_one_normalizer),
 ]
 
 
@@ -256,3 +314,11 @@ class _NoScriptConnection:
 
     def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> sqlite3.Cursor:
+        return self._conn.executemany(sql, rows)
+
+    def create_function(
+        self, name: str, arity: int, function: Callable[..., int | None], *, deterministic: bool
+    ) -> None:
+        self._conn.create_function(name, arity, function, deterministic=deterministic)

@@ -17,13 +17,14 @@ from crawler.extraction.body import TRAFILATURA_OPTIONS
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.core import _PARSER
 from crawler.extraction.language import detect_language
-from crawler.extraction.textutil import _INVISIBLE, alternation, clean
+from crawler.extraction.textutil import alternation, clean
+from crawler.text.invisible import strip_invisible
 
 from .extraction_helpers import load_fixtures
 
 
 def _plain_clean(text: str) -> str:
-    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)).split()) if text else ""
+    return " ".join(strip_invisible(unicodedata.normalize("NFC", text)).split()) if text else ""
 
 
 @pytest.mark.parametrize(

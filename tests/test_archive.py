@@ -73,6 +73,12 @@ def test_same_url_twice_is_one_row_and_an_edit_keeps_a_revision(archive: Archive
     assert row[0] == edited_body and row[1] == "2024-05-09T12:00:00+03:00"
     (revision,) = rows(archive.db, "SELECT article_id, body FROM revisions")
     assert revision == (first.article_id, "\n".join(WIRE))
+    # What later copies are compared with is the edited text: its signature and band keys, not the first one's.
+    fp = fingerprint("عنوان الخبر", edited_body)
+    ((blob,),) = rows(archive.db, "SELECT signature FROM minhashes WHERE article_id = ?", (first.article_id,))
+    assert fp.signature is not None and bytes(blob) == minhash.to_blob(fp.signature_array())  # type: ignore[arg-type]
+    keys = {k for (k,) in rows(archive.db, "SELECT band_key FROM lsh_bands WHERE article_id = ?", (first.article_id,))}
+    assert keys == set(fp.band_keys)
 
 
 def test_same_text_at_another_url_of_the_site_becomes_an_alias(archive: Archive) -> None:

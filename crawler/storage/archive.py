@@ -269,7 +269,17 @@ class Archive:
         cols["last_seen"] = now
         assignments = ", ".join(f"{name} = ?" for name in cols)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*cols.values(), row["id"]])
-        self._index_text(row["id"], fp or fingerprint(a.title, a.body), replace=True)
+        fp = fp or fingerprint(a.title, a.body)
+        self._index_text(row["id"], fp, replace=True)
+        # The edited text is what later copies are compared with, and the story's dates and agencies may have
+        # moved; the article stays in its story (``akhbar recluster`` regroups with the current text).
+        self.conn.execute("DELETE FROM lsh_bands WHERE article_id = ?", (row["id"],))
+        self.conn.execute("DELETE FROM minhashes WHERE article_id = ?", (row["id"],))
+        sig = fp.signature_array()
+        if sig is not None:
+            self._save_signature(row["id"], sig, list(fp.band_keys))
+        if row["story_id"] is not None:
+            self._refresh_story(row["story_id"])
         return StoreOutcome("updated", row["id"], row["story_id"], row["canonical_url"])
 
     def _index_text(self, article_id: int, fp: Fingerprint, *, replace: bool = False) -> None:

@@ -10,6 +10,7 @@ rename. With a hub configured, the URLs of changed feeds are then announced to i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -73,6 +74,9 @@ class ExportReport:
     """Every feed directory, relative to ``out_dir``."""
     changed: list[str] = field(default_factory=list)
     """The feed directories rewritten by this export."""
+    removed: list[str] = field(default_factory=list)
+    """Feeds the previous export wrote that no longer exist (every article of a site or agency pruned): their
+    files were deleted, so that nothing under ``out_dir`` links to what the archive no longer holds."""
     pinged: int = 0
     ping_errors: list[str] = field(default_factory=list)
 
@@ -178,6 +182,22 @@ def _inside(root: Path, relpath: str) -> Path:
     return target
 
 
+def _remove_feed(out: Path, relpath: str) -> bool:
+    """Delete the files of a feed the previous export wrote (only those), and its directory once empty."""
+    try:
+        directory = _inside(out, relpath)
+    except ValueError:
+        return False  # a state file edited by hand: never delete outside the export directory
+    removed = False
+    for name in FEED_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            (directory / name).unlink()
+            removed = True
+    with contextlib.suppress(OSError):
+        directory.rmdir()  # only when empty: whatever else someone put there stays
+    return removed
+
+
 def export_feeds(
     db_path: str | Path,
     out_dir: str | Path,
@@ -236,6 +256,9 @@ def export_feeds(
         finally:
             conn.rollback()
             conn.close()
+        for relpath in sorted(set(previous) - set(state)):
+            if _remove_feed(out, relpath):
+                report.removed.append(relpath)
         report.files_written += write_if_changed(out / INDEX_OPML, render_opml(specs, updated, base))
         report.files_written += write_if_changed(out / INDEX_HTML, render_index(specs, base))
         state_bytes = json.dumps(

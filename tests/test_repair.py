@@ -356,17 +356,13 @@ def test_after_removing_a_site_no_listed_feed_links_to_it(tmp_path: Path) -> Non
             assert "alpha.example" not in (out / feed / name).read_text(encoding="utf-8"), (feed, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exports/writer.py leaves the files of a feed that no longer exists (here "
-    "sites/alpha/ and agencies/anadolu/, whose every article was removed) as they were, links and all",
-)
 def test_no_file_left_in_the_feed_directory_links_to_a_removed_site(tmp_path: Path) -> None:
     db, out = build(tmp_path / "a.db"), tmp_path / "feeds"
     assert cli("export", "--db", str(db), "--out", str(out)).exit_code == 0
     assert cli("prune", "--site", "alpha", "--db", str(db), "--yes").exit_code == 0
     assert cli("export", "--db", str(db), "--out", str(out)).exit_code == 0
     assert "alpha.example" not in feed_text(out)
+    assert not (out / "sites" / "alpha").exists()  # the site's feed is gone, not left with its old links
 
 
 def test_story_settings_come_from_the_environment_too(tmp_path: Path) -> None:

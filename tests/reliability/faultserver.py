@@ -6,11 +6,14 @@ gave up, never followed)."""
 from __future__ import annotations
 
 import gzip
+import json
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from crawler.demo.server import LoopbackServer
@@ -135,3 +138,28 @@ def raw(body: bytes, content_type: str, status: int = 200) -> Behaviour:
 
 def gzip_bomb(size: int) -> bytes:
     return gzip.compress(b"<html><body>" + b" " * size + b"</body></html>", compresslevel=9)
+
+
+def rss_listing(paths: list[str]) -> Behaviour:
+    """An RSS feed listing ``paths`` of the server it is served from, undated."""
+    items = "".join(f"<item><title>t</title><link>__BASE__{path}</link></item>" for path in paths)
+    return raw(f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(), "application/rss+xml")
+
+
+def write_one_site_registry(path: Path, site_id: str, name: str, server: FaultServer, country: str, tz: str) -> Path:
+    """A registry of one site on ``server``, discovered through its ``/feed.xml``."""
+    path.write_text(
+        f'[[sites]]\nid = "{site_id}"\nname = "{name}"\nname_en = "{site_id.title()}"\nurl = "{server.base}/"\n'
+        f'country = "{country}"\ntimezone = "{tz}"\nfeeds = ["{server.base}/feed.xml"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def last_run_stats(db: Path) -> dict[str, object]:
+    """The stats the last run recorded in the archive at ``db``."""
+    conn = sqlite3.connect(db)
+    try:
+        return dict(json.loads(conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0]))
+    finally:
+        conn.close()

@@ -10,7 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-from faultserver import PARAGRAPHS, Behaviour, FaultServer, Reply, article_html, raw
+from faultserver import (
+    PARAGRAPHS,
+    Behaviour,
+    FaultServer,
+    Reply,
+    article_html,
+    rss_listing,
+    write_one_site_registry,
+)
 
 from crawler.discovery.autodiscovery import MAX_ROBOTS_BYTES, MAX_ROBOTS_SITEMAPS, robots_sitemap_lines
 from crawler.middlewares.robots import BoundedRobotParser, bounded
@@ -26,16 +34,9 @@ def slow(n: int) -> Behaviour:
 
 def test_a_run_past_its_deadline_stops_stores_what_it_has_and_exports(tmp_path: Path) -> None:
     routes = {f"{DAY}/school-{n}-55{n:02d}": slow(n) for n in range(60)}  # 30 s at one request at a time
-    items = "".join(f"<item><title>t</title><link>__BASE__{path}</link></item>" for path in routes)
-    routes["/feed.xml"] = raw(f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
-                              "application/rss+xml")  # fmt: skip
+    routes["/feed.xml"] = rss_listing(list(routes))
     with FaultServer(routes, "127.0.0.172") as server:
-        registry = tmp_path / "sites.toml"
-        registry.write_text(
-            f'[[sites]]\nid = "schools"\nname = "مدارس"\nname_en = "Schools"\nurl = "{server.base}/"\n'
-            f'country = "IQ"\ntimezone = "Asia/Baghdad"\nfeeds = ["{server.base}/feed.xml"]\n',
-            encoding="utf-8",
-        )
+        registry = write_one_site_registry(tmp_path / "sites.toml", "schools", "مدارس", server, "IQ", "Asia/Baghdad")
         db, out = tmp_path / "akhbar.db", tmp_path / "feeds"
         start = time.monotonic()
         process = subprocess.run(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faultserver import Behaviour, FaultServer, article_html, html, raw
+from faultserver import Behaviour, FaultServer, article_html, html, rss_listing, write_one_site_registry
 
 DAY = "/news/2024/05/14"
 WORDS = (
@@ -49,9 +49,7 @@ def title(n: int) -> str:
 def routes(count: int) -> dict[str, Behaviour]:
     paths = [f"{DAY}/report-{n}-77{n:04d}" for n in range(count)]
     out = {path: html(article_html(title(n), body(n))) for n, path in enumerate(paths)}
-    items = "".join(f"<item><title>t</title><link>__BASE__{p}</link></item>" for p in paths)
-    out["/feed.xml"] = raw(f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
-                           "application/rss+xml")  # fmt: skip
+    out["/feed.xml"] = rss_listing(paths)
     return out
 
 
@@ -96,12 +94,7 @@ def integrity(db: Path) -> str:
 
 def test_a_disk_that_fills_mid_crawl_fails_the_run_and_keeps_the_archive(tmp_path: Path) -> None:
     with small_disk(tmp_path, 6 * 1024 * 1024) as disk, FaultServer(routes(FIRST_RUN), "127.0.0.171") as server:
-        registry = tmp_path / "sites.toml"
-        registry.write_text(
-            f'[[sites]]\nid = "city"\nname = "المدينة"\nname_en = "City"\nurl = "{server.base}/"\ncountry = "EG"\n'
-            f'timezone = "Africa/Cairo"\nfeeds = ["{server.base}/feed.xml"]\n',
-            encoding="utf-8",
-        )
+        registry = write_one_site_registry(tmp_path / "sites.toml", "city", "المدينة", server, "EG", "Africa/Cairo")
         db, out = disk.path / "akhbar.db", disk.path / "feeds"
         command = ["run", "--sites", str(registry), "--db", str(db), "--out", str(out), "--since", "0",
                    "--base-url", "https://feeds.example.org/", "-s", "DOWNLOAD_DELAY=0",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faultserver import PARAGRAPHS, Behaviour, FaultServer, Reply, article_html, gzip_bomb, html, raw
+from faultserver import PARAGRAPHS, Behaviour, FaultServer, Reply, article_html, gzip_bomb, html, last_run_stats, raw
 
 NAMES = [
     "good-1-1001", "e503-once-1002", "e429-once-1003", "wrong-charset-1004", "cp1256-1005", "iso-8859-6-1006",
@@ -121,11 +121,7 @@ class FaultRun:
     db: Path
 
     def stats(self) -> dict[str, object]:
-        conn = sqlite3.connect(self.db)
-        try:
-            return json.loads(conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0])
-        finally:
-            conn.close()
+        return last_run_stats(self.db)
 
     def stored(self) -> dict[str, sqlite3.Row]:
         conn = sqlite3.connect(self.db)

@@ -21,7 +21,6 @@ down the sitemap chain.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faultserver import PARAGRAPHS, FaultServer, Reply, article_html, html, raw
+from faultserver import PARAGRAPHS, FaultServer, Reply, article_html, html, last_run_stats, raw
 
 DAY = "/news/2024/05/14"
 GOOD_TITLES = [
@@ -88,11 +87,7 @@ class HostileRun:
     out: Path
 
     def stats(self) -> dict[str, object]:
-        conn = sqlite3.connect(self.db)
-        try:
-            return json.loads(conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0])
-        finally:
-            conn.close()
+        return last_run_stats(self.db)
 
     def titles(self, site: str) -> set[str]:
         conn = sqlite3.connect(self.db)

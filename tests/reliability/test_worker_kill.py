@@ -18,7 +18,15 @@ import time
 from pathlib import Path
 
 import pytest
-from faultserver import PARAGRAPHS, Behaviour, FaultServer, Reply, article_html, raw
+from faultserver import (
+    PARAGRAPHS,
+    Behaviour,
+    FaultServer,
+    Reply,
+    article_html,
+    rss_listing,
+    write_one_site_registry,
+)
 
 from crawler.extraction.pool import ExtractionPool, ExtractionTimeout
 
@@ -58,17 +66,10 @@ def worker_pids(parent: int) -> list[int]:
 
 def test_a_worker_killed_mid_crawl_loses_no_article(tmp_path: Path) -> None:
     routes = {f"{DAY}/road-{n}-90{n:02d}": slow_article(n) for n in range(ARTICLES)}
-    items = "".join(f"<item><title>t</title><link>__BASE__{path}</link></item>" for path in routes)
-    routes["/feed.xml"] = raw(f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
-                              "application/rss+xml")  # fmt: skip
+    routes["/feed.xml"] = rss_listing(list(routes))
     killed: list[int] = []
     with FaultServer(routes, "127.0.0.170") as server:
-        registry = tmp_path / "sites.toml"
-        registry.write_text(
-            f'[[sites]]\nid = "roads"\nname = "طرق"\nname_en = "Roads"\nurl = "{server.base}/"\ncountry = "JO"\n'
-            f'timezone = "Asia/Amman"\nfeeds = ["{server.base}/feed.xml"]\n',
-            encoding="utf-8",
-        )
+        registry = write_one_site_registry(tmp_path / "sites.toml", "roads", "طرق", server, "JO", "Asia/Amman")
         db = tmp_path / "akhbar.db"
         process = subprocess.Popen(
             [sys.executable, "-m", "crawler", "crawl", "--sites", str(registry), "--db", str(db), "--since", "0",

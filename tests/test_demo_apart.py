@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
-from crawler.demo.build import site_dirs
+from crawler.demo.server import site_dirs
 from crawler.registry import DEMO_PREFIX
 
 DEMO_IDS = ["demo-humanvoice", "demo-qabas", "demo-sharq"]

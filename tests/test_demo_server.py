@@ -18,9 +18,9 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from crawler.agencies import AGENCIES
-from crawler.demo.build import differences
 from crawler.demo.server import DEMO_ROOT, DemoServer
 from crawler.registry import RegistryError, parse_registry
+from tools.demo.build import differences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "demo"
 SEED = FIXTURES / "demo-humanvoice_seed_article.txt"  # the sample article, visible text as a reader sees it

@@ -50,6 +50,11 @@ INDEX_FILES = ("index.html", "index.xml")
 FALLBACK_LAST_MODIFIED = "2024-05-18T00:00:00+00:00"
 
 
+def site_dirs(root: Path = DEMO_ROOT) -> list[Path]:
+    """The demo site directories (those holding a ``site.toml``), sorted by site id."""
+    return sorted(p for p in root.iterdir() if (p / "site.toml").is_file())
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     """One request a demo site answered."""
@@ -280,7 +285,7 @@ class DemoServer:
         self.root = Path(root)
         self.host_base = host_base
         self.port = port
-        self.sites = [DemoSite(d) for d in sorted(self.root.iterdir()) if (d / "site.toml").is_file()]
+        self.sites = [DemoSite(d) for d in site_dirs(self.root)]
         if not self.sites:
             raise ValueError(f"no demo sites (directories with site.toml) under {self.root}")
         if host_base < 1 or host_base + len(self.sites) > 255:

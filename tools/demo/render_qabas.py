@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from crawler.demo.source import PLACEHOLDER, DemoArticle, SiteSource, rfc822
+from tools.demo.source import PLACEHOLDER, DemoArticle, SiteSource, rfc822
 
 B = PLACEHOLDER
 ENCODING = "windows-1256"

@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from html import escape
 
-from crawler.demo.source import PLACEHOLDER, DemoArticle, SiteSource, encode_path, slugify
+from tools.demo.source import PLACEHOLDER, DemoArticle, SiteSource, encode_path, slugify
 
 B = PLACEHOLDER
 MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",

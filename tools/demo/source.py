@@ -1,6 +1,6 @@
-"""The demo sites' article sources (``sites/<id>/articles.toml``) and the values the archive must hold.
+"""The demo sites' article sources (``crawler/demo/sites/<id>/articles.toml``) and the values the archive must hold.
 
-Each demo site is written from one TOML file: the articles' text and metadata. ``crawler.demo.build``
+Each demo site is written from one TOML file: the articles' text and metadata. ``tools.demo.build``
 renders them into the site's ``public/`` tree and into ``tests/fixtures/demo/<id>.json``; this module
 only reads the sources and states what a correct crawl stores for each article (``expected``).
 """

@@ -15,8 +15,8 @@ import json
 from datetime import datetime
 from html import escape
 
-from crawler.demo.assets import thumbnail
-from crawler.demo.source import PLACEHOLDER, DemoArticle, SiteSource, encode_path, rfc822, slugify
+from tools.demo.assets import thumbnail
+from tools.demo.source import PLACEHOLDER, DemoArticle, SiteSource, encode_path, rfc822, slugify
 
 B = PLACEHOLDER
 WP_VERSION = "6.5.3"

@@ -1,10 +1,11 @@
 """Write the demo sites' ``public/`` trees and expected-values fixtures from their ``articles.toml``.
 
-The served files are committed; this module is how they were made and how to remake them after editing a
-source, so that pages and expected values never drift apart::
+The served files are committed and installed with the package (``crawler/demo/sites``); this module is how
+they were made and how to remake them after editing a source, so that pages and expected values never drift
+apart. It lives outside the package because only a checkout needs it. Run from the repository root::
 
-    python -m crawler.demo.build                    # rewrite crawler/demo/sites/*/public and the fixtures
-    python -m crawler.demo.build --check            # exit 1 when the committed files differ from a rebuild
+    python -m tools.demo.build                      # rewrite crawler/demo/sites/*/public and the fixtures
+    python -m tools.demo.build --check              # exit 1 when the committed files differ from a rebuild
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.demo import render_qabas, render_sharq, render_wordpress
-from crawler.demo.assets import image_files
-from crawler.demo.source import SiteSource, load_source
+from crawler.demo.server import DEMO_ROOT, site_dirs
+from tools.demo import render_qabas, render_sharq, render_wordpress
+from tools.demo.assets import image_files
+from tools.demo.source import SiteSource, load_source
 
-DEMO_ROOT = Path(__file__).with_name("sites")
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "demo"
 LASTMOD_FILE = "lastmod.json"
 
@@ -30,11 +31,6 @@ THEMES: dict[str, tuple[Renderer, str]] = {
     "portal": (render_sharq.render, "utf-8"),
     "legacy": (render_qabas.render, render_qabas.ENCODING),
 }
-
-
-def site_dirs(root: Path = DEMO_ROOT) -> list[Path]:
-    """The demo site directories (those holding a ``site.toml``), sorted by site id."""
-    return sorted(p for p in root.iterdir() if (p / "site.toml").is_file())
 
 
 def render_site(src: SiteSource) -> dict[str, bytes]:
@@ -116,7 +112,7 @@ def differences(root: Path = DEMO_ROOT, fixtures: Path = DEFAULT_FIXTURES) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.demo.build", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.demo.build", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=DEMO_ROOT, help="directory of the demo sites")
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="where to write <site>.json")

@@ -78,6 +78,7 @@ def crawl_settings(
 
 def run_crawl(settings: Settings) -> CrawlResult:
     """Run the ``news`` spider to completion in this process (the Twisted reactor runs once per process)."""
+    from crawler.distributed.archive_view import crawl_archive
     from crawler.spiders.news import NewsSpider
 
     # The store pipeline checks these too, but a failure there surfaces inside the reactor, not as a message.
@@ -86,6 +87,10 @@ def run_crawl(settings: Settings) -> CrawlResult:
     except StorySettingsError as exc:
         raise CrawlSettingsError(str(exc)) from exc
     Path(settings.get("AKHBAR_DB")).parent.mkdir(parents=True, exist_ok=True)
+    # Opened once before Scrapy starts, as the spider will open it: an archive that cannot be used is then one
+    # line (crawler/cli/errors.py), not an error Scrapy logs with its traceback from inside the reactor.
+    if (archive := crawl_archive(settings)) is not None:
+        archive.db.conn.close()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)

@@ -97,7 +97,7 @@ def crawl_command(
     Runs the Scrapy spider in this process; exits 0 when every site went well, 3 when some sites failed
     (listed on stderr), 1 when the crawl could not finish.
 
-    Example: akhbar crawl --site aljazeera --site bbc --db data/akhbar.db -s LOG_LEVEL=DEBUG
+    Example: akhbar crawl --site aljazeera --site bbc_arabic --db data/akhbar.db -s LOG_LEVEL=DEBUG
     """
     result = _crawl(
         db=db, sites_file=sites_file, site_ids=site_ids, since_days=since_days, overrides=overrides, quiet=quiet
@@ -151,7 +151,7 @@ def demo_command(
     say otherwise, reads none of AKHBAR_DB, AKHBAR_OUT, AKHBAR_WEBSUB_HUB or AKHBAR_REDIS_URL, and its sites'
     ids start with demo-, which no other registry may use.
 
-    Example: akhbar demo --port 0 --db /tmp/demo.db --out /tmp/feeds-demo
+    Example: akhbar demo --port 0 --db scratch/demo.db --out scratch/feeds-demo
     """
     from crawler.demo.server import DemoServer
 
@@ -175,7 +175,9 @@ def demo_command(
                 quiet=True,
             )
             code = _report(result)
-            write_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url)
+            write_feeds(
+                db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url, warn_loopback=False
+            )
     finally:
         server.stop()
     click.echo(f"archive: {Path(db).resolve()}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option, export_options, out_option
+from crawler.cli.options import db_option, export_options, is_loopback_url, out_option
 
 
 def write_feeds(
@@ -18,12 +18,25 @@ def write_feeds(
     summary_only: bool,
     hub_url: str | None = None,
     quiet: bool = False,
+    warn_loopback: bool = True,
 ) -> None:
-    """Export every feed of the archive at ``db`` into ``out`` and say what was written."""
+    """Export every feed of the archive at ``db`` into ``out`` and say what was written.
+
+    A base URL on this machine only (the default, http://127.0.0.1:8080/) is warned about on stderr, even when
+    ``quiet``: feeds published with it link to addresses no reader can follow.
+    """
+    from exports.urls import normalize_base_url
     from exports.writer import export_feeds
 
     if not Path(db).exists():
         raise click.ClickException(f"no archive at {db}: run `akhbar crawl` (or `akhbar demo`) first")
+    base = normalize_base_url(base_url)
+    if warn_loopback and is_loopback_url(base):
+        click.echo(
+            f"warning: the feeds link to {base}, an address of this machine only; give the public URL they are "
+            "served under with --base-url or AKHBAR_BASE_URL",
+            err=True,
+        )
     report = export_feeds(db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url)
     if not quiet:
         click.echo(
@@ -41,6 +54,9 @@ def export_command(
     """Write RSS 2.0, Atom 1.0 and JSON Feed files per site, category and agency, plus OPML.
 
     Only feeds whose entries changed are rewritten; every file is replaced atomically.
+
+    Without --base-url (or AKHBAR_BASE_URL) the feeds link to http://127.0.0.1:8080/, where `akhbar serve`
+    listens, and a warning says so: set it to the public URL the feed directory is served under.
 
     Example: akhbar export --db data/akhbar.db --out feeds --base-url https://feeds.example.org/
     """

@@ -6,29 +6,31 @@ the body of ``akhbar run`` and ``show_run_history`` is what ``akhbar stats --run
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import signal
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 
 import click
 
-from crawler.cli.options import db_option, registry_errors, sites_option
+from crawler.cli.options import EXIT_CONFIG, RedisUrl, db_option, registry_errors, sites_option
 from crawler.ops.backup import BackupError, backup
 from crawler.ops.history import flagged_sites, render_history, run_history
 from crawler.ops.lock import EX_TEMPFAIL, LockError, LockHeld, RunLock, lock_path
 from crawler.ops.summary import render_summary
+from crawler.registry import RegistryError
 
 redis_url_option = click.option(
     "--redis-url",
     "redis_url",
     envvar="AKHBAR_REDIS_URL",
     required=True,
-    metavar="URL",
+    type=RedisUrl(),
     help="Redis shared by the crawl processes, e.g. redis://10.0.0.5:6379/0 (env AKHBAR_REDIS_URL).",
 )
 
@@ -60,7 +62,7 @@ def backup_command(path: str, db: str) -> None:
     PATH is a file, or an existing directory to put the copy in under the database's name. The copy is
     written to a temporary file, checked with PRAGMA integrity_check and renamed into place.
 
-    Example: akhbar backup /var/backups/akhbar/akhbar-$(date +%F).db --db /var/lib/akhbar/akhbar.db
+    Example: akhbar backup backups/akhbar-$(date +%F).db --db data/akhbar.db
     """
     try:
         result = backup(db, path)
@@ -140,6 +142,27 @@ def ingest_command(
         click.echo(render_summary(run.sites))
 
 
+def _check_site(conn: sqlite3.Connection, db: str, site: str) -> None:
+    """A site id neither the archive nor the registry knows is a usage error (exit 2), not an empty history."""
+    from crawler.registry import load_registry
+
+    known = {row[0] for row in conn.execute("SELECT id FROM sites UNION SELECT DISTINCT site FROM run_sites")}
+    with suppress(RegistryError):  # a registry that cannot be read does not stop the archive being read
+        known |= {s.id for s in load_registry()}
+    if site not in known:
+        close = difflib.get_close_matches(site, sorted(known), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UnknownSiteError(
+            f"unknown site id {site!r}: neither {db} nor the registry has it; {hint}`akhbar sites` lists the ids"
+        )
+
+
+class UnknownSiteError(click.ClickException):
+    """``--site`` names no site of the archive or the registry: one line, exit 2."""
+
+    exit_code = EXIT_CONFIG
+
+
 def show_run_history(db: str, *, runs: int = 10, site: str | None = None, as_json: bool = False) -> None:
     """What ``akhbar stats --runs`` prints: per run and site the crawl's health, flagged sites on stderr."""
     from crawler.storage.db import connect
@@ -150,13 +173,15 @@ def show_run_history(db: str, *, runs: int = 10, site: str | None = None, as_jso
         raise click.ClickException(str(exc)) from exc
     try:
         rows = run_history(conn, runs=runs, site=site)
+        if site and not rows:
+            _check_site(conn, db, site)
     finally:
         conn.close()
     if as_json:
         click.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("no runs recorded yet")
+        click.echo(f"no runs recorded yet for {site}" if site else "no runs recorded yet")
         return
     click.echo(render_history(rows))
     for name, flags in sorted(flagged_sites(rows).items()):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -38,6 +42,101 @@ def registry_errors() -> Iterator[None]:
         raise RegistryProblems(exc) from exc
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class ArchivePath(click.Path):
+    """A ``--db`` value: a file that is an SQLite database, or a path where one can be made.
+
+    Checked when the command line is read, before anything is opened or written: a file that is not SQLite
+    (a text file, a truncated download) or a path under a file fails there, naming the path, with exit 2.
+    """
+
+    name = "archive"
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        converted = super().convert(value, param, ctx)
+        path = Path(os.fsdecode(converted))
+        if path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(len(SQLITE_HEADER))
+            except OSError as exc:
+                self.fail(f"cannot read {path} ({exc.strerror or exc}); check its permissions", param, ctx)
+            if head and head != SQLITE_HEADER:
+                self.fail(
+                    f"{path} is not an Akhbar archive (not an SQLite database); restore it from a copy made by "
+                    "`akhbar backup`, or move it away to start a new archive",
+                    param,
+                    ctx,
+                )
+        elif not path.exists():
+            parent = path.parent
+            while not parent.exists() and parent != parent.parent:
+                parent = parent.parent
+            if not parent.is_dir():
+                self.fail(f"no archive can be made at {path}: {parent} is a file, not a folder", param, ctx)
+            if not os.access(parent, os.W_OK | os.X_OK):
+                self.fail(f"no archive can be made at {path}: the folder {parent} may not be written", param, ctx)
+        return converted
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url``'s host is this machine only: localhost, 127.0.0.0/8 or ::1."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class BaseUrl(click.ParamType):
+    """A ``--base-url`` value: an absolute http(s) URL, returned as the export writes it (ending with ``/``)."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from exports.urls import normalize_base_url
+
+        try:
+            return normalize_base_url(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an absolute http(s) URL, such as https://feeds.example.org/", param, ctx)
+
+
+class RedisUrl(click.ParamType):
+    """A ``--redis-url`` value: redis://, rediss:// or unix:// as redis-py reads it."""
+
+    name = "url"
+    SCHEMES = ("redis", "rediss", "unix")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        example = "such as redis://10.0.0.5:6379/0"
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a Redis URL ({exc}), {example}", param, ctx)
+        if parts.scheme not in self.SCHEMES:
+            self.fail(f"{text!r} is not a Redis URL: it must start with redis://, rediss:// or unix://, {example}",
+                      param, ctx)  # fmt: skip
+        try:
+            from redis.connection import parse_url
+        except ImportError:
+            return text
+        try:
+            parse_url(text)
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a Redis URL ({exc}), {example}", param, ctx)
+        return text
+
+
 DEFAULT_DB = "data/akhbar.db"
 DEFAULT_OUT = "feeds"
 DEMO_DB = "data/demo.db"
@@ -46,9 +145,7 @@ DEMO_OUT = "feeds-demo"
 
 
 def _db_option(default: str, envvar: str | None, help: str) -> Callable[[F], F]:
-    return click.option(
-        "--db", "db", envvar=envvar, default=default, show_default=True, type=click.Path(dir_okay=False), help=help
-    )
+    return click.option("--db", "db", envvar=envvar, default=default, show_default=True, type=ArchivePath(), help=help)
 
 
 def _out_option(default: str, envvar: str | None, help: str) -> Callable[[F], F]:
@@ -101,11 +198,25 @@ def crawl_options(func: F) -> F:
     return func
 
 
-def _export_options(out: Callable[[F], F], hub_envvar: str | None, func: F) -> F:
+BASE_URL_HELP = (
+    "Public URL under which the feed directory is served: the feeds' self links and ids start with it "
+    "({env}default http://127.0.0.1:8080/, where `akhbar serve` listens{warning})."
+)
+
+
+def _export_options(out: Callable[[F], F], hub_envvar: str | None, base_url_envvar: str | None, func: F) -> F:
     hub_env = f"env {hub_envvar}; " if hub_envvar else ""
+    base_url_env = f"env {base_url_envvar}; " if base_url_envvar else ""
+    warning = ", with a warning that only this machine can follow such links" if base_url_envvar else ""
     decorators: list[Callable[[Any], Any]] = [
         out,
-        click.option("--base-url", default=None, help="Public URL under which the feed directory is served."),
+        click.option(
+            "--base-url",
+            envvar=base_url_envvar,
+            default=None,
+            type=BaseUrl(),
+            help=BASE_URL_HELP.format(env=base_url_env, warning=warning),
+        ),
         click.option(
             "--limit", type=click.IntRange(min=1), default=100, show_default=True, help="Entries per feed."
         ),
@@ -125,9 +236,9 @@ def _export_options(out: Callable[[F], F], hub_envvar: str | None, func: F) -> F
 
 def export_options(func: F) -> F:
     """The options of ``akhbar export``, shared with ``akhbar run``."""
-    return _export_options(out_option, "AKHBAR_WEBSUB_HUB", func)
+    return _export_options(out_option, "AKHBAR_WEBSUB_HUB", "AKHBAR_BASE_URL", func)
 
 
 def demo_export_options(func: F) -> F:
     """The export options of ``akhbar demo``: the same, with the demo's own ``--out`` and no environment."""
-    return _export_options(demo_out_option, None, func)
+    return _export_options(demo_out_option, None, None, func)

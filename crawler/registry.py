@@ -33,6 +33,10 @@ CONCURRENCY_RANGE = (1, 64)
 DELAY_RANGE = (0.0, 600.0)
 NAME_MAX = 200
 TEXT_MAX = 2000
+PATTERN_MAX = 300
+"""Characters of one ``article_urls`` / ``ignore_urls`` regex."""
+PATTERNS_MAX = 50
+"""Regexes in one ``article_urls`` or ``ignore_urls`` array."""
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # The two-letter codes of ISO 639-1 (``sh``, withdrawn, still met in the wild).
 ISO_639_1 = frozenset(
@@ -125,11 +129,18 @@ class Site:
     timezone: str = "UTC"
     """IANA time zone, applied to dates printed without an offset."""
     locale: str | None = None
-    """Locale such as ``ar-EG``: which month names and formats the site prints."""
+    """Locale such as ``ar-EG``: the day/month order of the numeric dates the site prints (month first for
+    ``en-US`` and the other CLDR M/d/y locales, day first otherwise); month names are read whatever it says."""
     selectors: Selectors | None = None
     """Site rules for the extraction layer, or None to rely on structured data and the generic extractor."""
     domains: tuple[str, ...] = ()
     """Extra host names the site serves articles from (the homepage host is always included)."""
+    article_urls: tuple[str, ...] = ()
+    """Regexes of the site's article URLs, searched in a listed link's percent-decoded path and query: a link
+    that matches one is fetched as an article whatever its shape (``crawler.discovery.urlkind.skip_reason``)."""
+    ignore_urls: tuple[str, ...] = ()
+    """Regexes of links never to fetch (a live blog, a print edition…), searched like ``article_urls``; they win
+    over everything, ``article_urls`` included."""
     feed_content: str = "full"
     """``full`` to republish article bodies in feeds, ``summary`` for summary and link only."""
     concurrency: int | None = None
@@ -455,6 +466,38 @@ def _number(entry: _Entry, raw: Mapping[str, Any], key: str, *, integer: bool, l
     return value
 
 
+def _url_patterns(entry: _Entry, raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """An ``article_urls`` or ``ignore_urls`` array: regexes that compile, of bounded length and number."""
+    found = entry.strings(raw, key, "['^/news/\\d+']")
+    if not found:
+        return ()
+    if len(found) > PATTERNS_MAX:
+        entry.add(key, f"holds {len(found)} patterns (at most {PATTERNS_MAX}): join them with '|'")
+        return ()
+    good = []
+    for pattern in found:
+        if not pattern:
+            entry.add(key, "holds an empty pattern")
+        elif len(pattern) > PATTERN_MAX:
+            entry.add(key, f"{_show(pattern)} is {len(pattern)} characters long (at most {PATTERN_MAX})")
+        elif _BAD_IN_NAME.search(pattern):
+            entry.add(key, f"{_show(pattern)} holds a control or bidi formatting character")
+        else:
+            try:
+                compiled = re.compile(pattern)
+            except (re.error, RecursionError, OverflowError) as exc:
+                detail = getattr(exc, "msg", None) or type(exc).__name__
+                position = getattr(exc, "pos", None)
+                at = f" at position {position}" if position is not None else ""
+                entry.add(key, f"{_show(pattern)} is not a valid regular expression: {detail}{at}")
+                continue
+            if key == "ignore_urls" and compiled.search("") is not None:
+                entry.add(key, f"{_show(pattern)} matches every URL: it would ignore the whole site")
+                continue
+            good.append(pattern)
+    return tuple(good)
+
+
 def _selectors(entry: _Entry, raw: Mapping[str, Any]) -> Selectors | None:
     table = raw.get("selectors")
     if table is None:
@@ -525,6 +568,8 @@ def _read_entry(entry: _Entry, raw: Mapping[str, Any], allow_demo: bool) -> None
             entry.add("domains", problem)
         else:
             entry.hosts.append(("domains", domain))
+    article_urls = _url_patterns(entry, raw, "article_urls")
+    ignore_urls = _url_patterns(entry, raw, "ignore_urls")
     timezone = _timezone(entry, raw)
     locale = entry.language_tag(raw, "locale", None)
     feed_content = raw.get("feed_content", "full")
@@ -552,6 +597,8 @@ def _read_entry(entry: _Entry, raw: Mapping[str, Any], allow_demo: bool) -> None
         locale=locale,
         selectors=selectors,
         domains=tuple(domains),
+        article_urls=article_urls,
+        ignore_urls=ignore_urls,
         feed_content=feed_content,
         concurrency=int(concurrency) if concurrency is not None else None,
         delay=float(delay) if delay is not None else None,

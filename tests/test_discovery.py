@@ -109,6 +109,8 @@ def test_google_news_sitemap_gives_publication_date_and_title() -> None:
     (link,) = parse_sitemap(NEWS.encode(), "https://example.com/news-sitemap.xml").links
     assert link.title == "عنوان الخبر"
     assert link.published is not None and link.published.isoformat() == "2024-05-11T09:30:00+04:00"
+    assert link.news  # the source says it is news: discovery takes it unless its shape leaves no doubt
+    assert not any(entry.news for entry in parse_sitemap(URLSET.encode(), "https://example.com/s.xml").links)
 
 
 @pytest.mark.parametrize(

@@ -209,6 +209,15 @@ RULES = [
     ('[sites.selectors]\nremove = [".share", "//aside["]', "selectors.remove", "is not valid XPath"),
     ('[sites.selectors]\nbody = ""', "selectors.body", "is empty"),
     ('[sites.selectors]\ntittle = "h1"', "selectors.tittle", "unknown key (did you mean 'title'?)"),
+    ("article_urls = ['^/news/(\\d+']", "article_urls", "is not a valid regular expression: missing ), "),
+    ("article_urls = '^/p/'", "article_urls", "must be an array of strings such as ['^/news/\\d+']"),
+    ('article_urls = [""]', "article_urls", "holds an empty pattern"),
+    (f"article_urls = ['{'a' * 301}']", "article_urls", "is 301 characters long (at most 300)"),
+    ("article_urls = [" + ", ".join(["'x'"] * 51) + "]", "article_urls", "holds 51 patterns (at most 50)"),
+    ("ignore_urls = ['[live']", "ignore_urls", "is not a valid regular expression: unterminated character set"),
+    ("ignore_urls = ['.*']", "ignore_urls", "matches every URL: it would ignore the whole site"),
+    ("ignore_urls = [3]", "ignore_urls", "must hold strings only, not an integer"),
+    ("article_url = ['^/p/']", "article_url", "unknown key (did you mean 'article_urls'?)"),
 ]
 
 
@@ -219,6 +228,12 @@ def test_each_rule_gives_one_line_naming_the_site_and_the_field(line: str, field
     (found,) = problems("\n".join(lines) + "\n" + line + "\n")
     label = field if field.startswith(("entry ", "site '")) else f"site 'one': {field}"
     assert found.startswith(f"{label}: ") and reason in found, found
+
+
+def test_article_and_ignore_patterns_load_as_written() -> None:
+    site = parse_registry(MINIMAL + "article_urls = ['^/p/', '^/العراق']\nignore_urls = ['/live/']\n").sites["one"]
+    assert (site.article_urls, site.ignore_urls) == (("^/p/", "^/العراق"), ("/live/",))
+    assert parse_registry(MINIMAL).sites["one"].article_urls == ()
 
 
 def test_a_missing_field_is_reported_with_the_site_id() -> None:

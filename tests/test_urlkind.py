@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.discovery.urlkind import UrlKind, classify_url, is_article_url
+from crawler.discovery.urlkind import UrlKind, classify_url, is_article_url, pattern_target, skip_reason
 
 
 def enc(path: str) -> str:
@@ -120,3 +120,72 @@ def test_percent_encoded_and_plain_arabic_paths_classify_alike() -> None:
 def test_kind_is_a_string_for_storage_and_json() -> None:
     assert UrlKind.ARTICLE == "article"
     assert f"{classify_url('https://www.hespress.com/feed')}" == "feed"
+
+
+# -- skip_reason: what discovery does with a listed link -------------------------------------------------------
+
+SITE = "https://www.example.com"
+# Articles of real sites at paths the shape guess takes for section fronts.
+SHORT_PATHS = ["/news/short", "/" + enc("العراق-يعلن") + "/", "/politics/elections", "/p/abc"]
+
+
+@pytest.mark.parametrize("path", SHORT_PATHS)
+def test_a_feed_or_news_sitemap_link_at_a_short_path_is_an_article(path: str) -> None:
+    assert skip_reason(SITE + path, listed_as_news=True) is None
+    # Found in a plain sitemap, the guess stands, under a name that says it is one.
+    assert skip_reason(SITE + path) == "looks_like_listing"
+
+
+PLAIN = [
+    ("/wp-content/uploads/2024/01/photo.jpg", "media"),
+    ("/files/report-2024.pdf", "media"),
+    ("/photos/2024/05/16/summit-in-pictures", "media"),
+    ("/video/2024/05/16/manama-summit-opening", "video"),
+    ("/watch?v=abcdef", "video"),
+    ("/search/" + enc("غزة"), "furniture"),
+    ("/?s=" + enc("انتخابات"), "furniture"),
+    ("/login", "furniture"),
+    ("/privacy-policy", "furniture"),
+    ("/static/app.js", "furniture"),
+    ("/feed/", "feed"),
+    ("/tag/economy", "tag_page"),
+    ("/" + enc("وسوم") + "/" + enc("الدوري-المصري"), "tag_page"),
+    ("/author/samir-khalil", "author_page"),
+    ("/category/politics/", "listing_page"),
+    ("/category/politics/page/3/", "listing_page"),
+    ("/2024/01/", "listing_page"),
+    ("/", "listing_page"),
+]
+
+
+@pytest.mark.parametrize(("path", "reason"), PLAIN)
+def test_plainly_not_an_article_is_skipped_whoever_lists_it(path: str, reason: str) -> None:
+    assert skip_reason(SITE + path, listed_as_news=True) == reason
+    assert skip_reason(SITE + path) == reason
+
+
+def test_a_column_under_its_writers_path_is_taken_from_a_feed_only() -> None:
+    url = SITE + "/writers/abdel-bari/1523456-" + enc("مقال-عن-القمة")
+    assert skip_reason(url, listed_as_news=True) is None
+    assert skip_reason(url) == "author_page"
+
+
+def test_registry_patterns_search_the_decoded_path_and_query_and_ignoring_wins() -> None:
+    live = SITE + "/2024/05/16/" + enc("تغطية-مباشرة") + "-12345"
+    assert pattern_target(live) == "/2024/05/16/تغطية-مباشرة-12345"
+    assert pattern_target(SITE + "/news?id=7") == "/news?id=7"
+    assert pattern_target(SITE) == "/"
+    assert skip_reason(SITE + "/p/abc", article_urls=["^/p/"]) is None
+    assert skip_reason(SITE + "/" + enc("العراق-يعلن") + "/", article_urls=["^/العراق"]) is None
+    # An article_urls match wins over every shape rule; ignore_urls over everything, article_urls included.
+    assert skip_reason(SITE + "/tag/economy", article_urls=["^/tag/"]) is None
+    assert skip_reason(live, ignore_urls=["مباشرة"]) == "ignored_by_registry"
+    assert skip_reason(live, listed_as_news=True, article_urls=["^/2024/"], ignore_urls=["مباشرة"]) == (
+        "ignored_by_registry"
+    )
+    assert skip_reason(SITE + "/news/short", article_urls=["^/p/"]) == "looks_like_listing"
+
+
+def test_classify_url_is_unchanged_by_who_lists_the_link() -> None:
+    for path in SHORT_PATHS:
+        assert classify_url(SITE + path) is UrlKind.LISTING

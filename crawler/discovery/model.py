@@ -40,6 +40,8 @@ class DiscoveredLink:
     """Publication time when the source gives one apart from ``updated`` (news sitemaps, RSS pubDate)."""
     title: str | None = None
     """Title given by the source."""
+    news: bool = False
+    """Listed with a Google News ``<news:news>`` element: the source says the page is a news article."""
 
     @property
     def newest(self) -> datetime | None:

@@ -1,4 +1,5 @@
-"""Sitemaps (sitemaps.org urlset and sitemap index, gzipped or not) and Google News sitemaps."""
+"""Sitemaps (sitemaps.org urlset and sitemap index, gzipped or not) and Google News sitemaps, whose entries are
+marked ``news``."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from crawler.discovery.model import (
 
 def _entry(element: etree._Element, base_url: str, tz: tzinfo) -> DiscoveredLink | None:
     loc = lastmod = published = title = None
+    news = False
     for child in element.iter():
         name = local_name(child)
+        news = news or name == "news"
         text = (child.text or "").strip()
         if not text:
             continue
@@ -41,6 +44,7 @@ def _entry(element: etree._Element, base_url: str, tz: tzinfo) -> DiscoveredLink
         updated=parse_datetime(lastmod, tz) or published_at,
         published=published_at,
         title=title,
+        news=news,
     )
 
 

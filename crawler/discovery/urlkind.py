@@ -6,12 +6,21 @@ slugs such as ``/وسوم/…`` match), the file extension and a few query keys.
 
 It is deliberately conservative: a URL that matches no rule is called an ``ARTICLE``, because the extractor
 rejects a non-article page later at the cost of one request, while a real article wrongly skipped here is lost.
+
+``skip_reason`` is what discovery asks of every listed link. A feed or a Google News sitemap says that what it
+lists is news, so its links are taken unless their shape leaves no doubt (media, video, feeds, site furniture,
+tag, author and section archives, pagination, date archives, the homepage); the one pure guess, "one or two
+section-like names" (``/news/short``, ``/politics/elections``), is overridden by such a source. Links of plain
+sitemaps get the whole shape guess. A registry entry's ``ignore_urls`` and ``article_urls`` patterns come first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 
@@ -154,8 +163,16 @@ def _is_pagination(segments: list[str], query: dict[str, str]) -> bool:
     return any(key in _PAGE_QUERY_KEYS and _NUMBER.match(value) for key, value in query.items())
 
 
-def classify_url(url: str) -> UrlKind:
-    """The most likely kind of page behind ``url``, from its shape; ``ARTICLE`` when unsure."""
+class Verdict(NamedTuple):
+    """What ``classify_url`` found, and whether it is only a guess that a source listing news overrides."""
+
+    kind: UrlKind
+    guessed: bool = False
+    """True for the section-name guess, and for tag and author vocabulary followed by an article-like rest."""
+
+
+def classify(url: str) -> Verdict:
+    """The most likely kind of page behind ``url``, from its shape, and whether that is a mere guess."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     query = {key.lower(): value for key, value in parse_qsl(parts.query, keep_blank_values=True)}
@@ -164,41 +181,42 @@ def classify_url(url: str) -> UrlKind:
 
     extension = _extension(last)
     if extension in _MEDIA_EXTENSIONS:
-        return UrlKind.MEDIA
+        return Verdict(UrlKind.MEDIA)
     if extension in _VIDEO_EXTENSIONS:
-        return UrlKind.VIDEO
+        return Verdict(UrlKind.VIDEO)
     if extension in _FEED_EXTENSIONS:
-        return UrlKind.FEED
+        return Verdict(UrlKind.FEED)
     if extension in _OTHER_EXTENSIONS:
-        return UrlKind.OTHER
+        return Verdict(UrlKind.OTHER)
 
     if host.startswith(_FEED_HOST_PREFIXES) or query.keys() & _FEED_QUERY_KEYS:
-        return UrlKind.FEED
+        return Verdict(UrlKind.FEED)
     # WordPress search is "/?s=word"; a search query on an article URL is a tracking leftover.
     if query.keys() & _SEARCH_QUERY_KEYS and not _has_article_signal(segments):
-        return UrlKind.OTHER
+        return Verdict(UrlKind.OTHER)
 
     for segment in segments:
         if segment in _FEED_SEGMENTS or ("-" not in segment and _RSS_WORD.match(segment)):
-            return UrlKind.FEED
-    for segment in segments:
+            return Verdict(UrlKind.FEED)
+    for index, segment in enumerate(segments):
         if segment in _OTHER_SEGMENTS:
-            return UrlKind.OTHER
+            return Verdict(UrlKind.OTHER)
         if segment in _TAG_SEGMENTS:
-            return UrlKind.TAG
+            # "/writers/name/12345-column-title" is a column under its writer's path, not the writer's page.
+            return Verdict(UrlKind.TAG, _has_article_signal(segments[index + 1 :]))
         if segment in _AUTHOR_SEGMENTS:
-            return UrlKind.AUTHOR
+            return Verdict(UrlKind.AUTHOR, _has_article_signal(segments[index + 1 :]))
         if segment in _VIDEO_SEGMENTS:
-            return UrlKind.VIDEO
+            return Verdict(UrlKind.VIDEO)
         if segment in _MEDIA_SEGMENTS:
-            return UrlKind.MEDIA
+            return Verdict(UrlKind.MEDIA)
 
     if _is_pagination(segments, query):
-        return UrlKind.LISTING
+        return Verdict(UrlKind.LISTING)
     for index, segment in enumerate(segments):
         # "/category/politics/" lists; "/archives/705432" is a WordPress post behind an "archives" base.
         if segment in _LISTING_SEGMENTS and not _has_article_signal(segments[index + 1 :]):
-            return UrlKind.LISTING
+            return Verdict(UrlKind.LISTING)
 
     meaningful = [
         s for s in segments if s not in _NEUTRAL_SEGMENTS and s not in _INDEX_FILES and not _LANGUAGE_SEGMENT.match(s)
@@ -206,15 +224,79 @@ def classify_url(url: str) -> UrlKind:
     # A post can hide behind a short path: WordPress "/?p=123", "/news?id=4567".
     query_id = any(_LONG_ID.fullmatch(v) for v in query.values()) or bool(_NUMBER.match(query.get("p", "")))
     if not meaningful:
-        return UrlKind.ARTICLE if query_id else UrlKind.LISTING
+        return Verdict(UrlKind.ARTICLE if query_id else UrlKind.LISTING)
     if _is_date_archive(meaningful):
-        return UrlKind.LISTING
-    # One or two section names ("/news/", "/sport/football/", "/سياسة/"): a section front.
+        return Verdict(UrlKind.LISTING)
+    # One or two section names ("/news/", "/sport/football/", "/سياسة/"): a section front, most likely; but
+    # "/news/short" and "/politics/elections" are articles of some sites, so this is a guess.
     if len(meaningful) <= 2 and not extension and not query_id and all(_is_section_name(s) for s in meaningful):
-        return UrlKind.LISTING
-    return UrlKind.ARTICLE
+        return Verdict(UrlKind.LISTING, guessed=True)
+    return Verdict(UrlKind.ARTICLE)
+
+
+def classify_url(url: str) -> UrlKind:
+    """The most likely kind of page behind ``url``, from its shape; ``ARTICLE`` when unsure."""
+    return classify(url).kind
 
 
 def is_article_url(url: str) -> bool:
     """Whether ``url`` is worth fetching as an article (see ``classify_url``)."""
     return classify_url(url) is UrlKind.ARTICLE
+
+
+# -- what discovery skips, and why ---------------------------------------------------------------------------
+
+SKIP_REASONS = {
+    UrlKind.LISTING: "listing_page",
+    UrlKind.TAG: "tag_page",
+    UrlKind.AUTHOR: "author_page",
+    UrlKind.VIDEO: "video",
+    UrlKind.MEDIA: "media",
+    UrlKind.FEED: "feed",
+    UrlKind.OTHER: "furniture",
+}
+"""The ``skipped/<reason>`` of each kind of page discovery does not fetch as an article."""
+GUESSED_LISTING = "looks_like_listing"
+"""The reason of a link skipped on the section-name guess alone (only links of plain sitemaps)."""
+IGNORED_BY_REGISTRY = "ignored_by_registry"
+MAX_PATTERN_TARGET = 2048
+"""Characters of a URL's path and query that registry patterns are applied to."""
+
+
+def pattern_target(url: str) -> str:
+    """What registry ``article_urls`` / ``ignore_urls`` patterns are searched in: the URL's path, then ``?`` and
+    its query when it has one, percent-decoded (so that an Arabic pattern matches an encoded slug), at most
+    ``MAX_PATTERN_TARGET`` characters."""
+    parts = urlsplit(url.strip())
+    target = unquote(parts.path, errors="replace") or "/"
+    if parts.query:
+        target += "?" + unquote(parts.query, errors="replace")
+    return target[:MAX_PATTERN_TARGET]
+
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def skip_reason(
+    url: str, *, listed_as_news: bool = False, article_urls: Sequence[str] = (), ignore_urls: Sequence[str] = ()
+) -> str | None:
+    """Why discovery should not fetch ``url`` as an article, or None to fetch it.
+
+    ``listed_as_news``: a feed or a Google News sitemap lists it, so only an unmistakable shape keeps it out.
+    ``ignore_urls`` (regexes, searched in ``pattern_target(url)``) win over everything, ``article_urls`` over
+    the shape rules; the registry checked that both compile.
+    """
+    if ignore_urls or article_urls:
+        target = pattern_target(url)
+        if any(p.search(target) for p in _compiled(tuple(ignore_urls))):
+            return IGNORED_BY_REGISTRY
+        if any(p.search(target) for p in _compiled(tuple(article_urls))):
+            return None
+    verdict = classify(url)
+    if verdict.kind is UrlKind.ARTICLE or (listed_as_news and verdict.guessed):
+        return None
+    if verdict.guessed and verdict.kind is UrlKind.LISTING:
+        return GUESSED_LISTING
+    return SKIP_REASONS[verdict.kind]

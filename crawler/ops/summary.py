@@ -1,4 +1,5 @@
-"""The end-of-run summary table: per site requests, new, updated, duplicates, dropped and why, errors, time."""
+"""The end-of-run summary table: per site requests, new, updated, duplicates, errors, time, status, and what was
+skipped, cut and dropped, and why."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ SUMMARY_COLUMNS = [
     ("errors", "errors"),
     ("time", "time"),
     ("status", "status"),
+    ("skipped", "skipped (why)"),
     ("cut", "cut (why)"),
     ("dropped", "dropped (why)"),
 ]
@@ -23,6 +25,8 @@ SUMMARY_COLUMNS = [
 # Counted apart from ``dropped/<reason>`` by the stages that lose a page before it is an item.
 _LOST_BEFORE_ITEM = ("extraction_failed", "extraction_timeout", "store_failed")
 COUNTS = ("requests", "stored", "updated", "duplicates", "errors")
+ROUTINE_SKIPS = ("known", "listed_twice")
+"""Skips of an incremental crawl working as it should (stored already, listed by two sources): not shown."""
 
 
 def _reasons(detail: Mapping[str, Any], prefix: str) -> dict[str, int]:
@@ -55,6 +59,15 @@ def cut_cell(figures: Mapping[str, Any]) -> str:
     return _cell(sum(reasons.values()), reasons)
 
 
+def skipped_cell(figures: Mapping[str, Any]) -> str:
+    """``4 (looks_like_listing 4)``: listed links the site's discovery did not fetch, by reason (the routine
+    ``known`` and ``listed_twice`` left out)."""
+    reasons = _reasons(figures.get("detail", {}) or {}, "skipped/")
+    for routine in ROUTINE_SKIPS:
+        reasons.pop(routine, None)
+    return _cell(sum(reasons.values()), reasons)
+
+
 def time_cell(seconds: Any) -> str:
     """``42s`` or ``3m05s``; empty when unknown."""
     if seconds is None:
@@ -74,6 +87,7 @@ def summary_rows(sites: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]
         if queued:  # a process of a distributed crawl: its articles are stored by `akhbar ingest`
             row["stored"] = f"{row['stored']} ({queued} queued)"
         row["dropped"] = dropped_cell(figures)
+        row["skipped"] = skipped_cell(figures)
         row["cut"] = cut_cell(figures)
         row["time"] = time_cell((figures.get("detail") or {}).get("seconds"))
         rows.append(row)

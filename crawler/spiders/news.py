@@ -45,7 +45,7 @@ from crawler.discovery import (
 )
 from crawler.discovery.autodiscovery import MAX_ROBOTS_BYTES, MAX_ROBOTS_SITEMAPS
 from crawler.discovery.model import MAX_FEED_ENTRIES, MAX_SITEMAP_ENTRIES
-from crawler.discovery.urlkind import is_article_url
+from crawler.discovery.urlkind import skip_reason
 from crawler.distributed.archive_view import crawl_archive, may_write
 from crawler.extraction.model import ExtractionError
 from crawler.extraction.pool import ExtractionPool, ExtractionTimeout, default_workers
@@ -240,7 +240,8 @@ class NewsSpider(scrapy.Spider):
             site, response, "feed", lambda b, u: parse_feed(b, u, self.max_feed_entries, tz=site.tz)
         )
         if result is not None:
-            yield from self._article_requests(site, result.links, response.url)
+            # A feed lists news: its links are articles unless their shape leaves no doubt.
+            yield from self._article_requests(site, result.links, response.url, from_feed=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
@@ -314,21 +315,32 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("akhbar/dropped/bad_source")
         logger.warning("%s: unreadable %s %s (%s)", site.id, kind, response.url, reason)
 
-    def _article_requests(self, site: Site, links: Iterable[DiscoveredLink], source: str) -> Iterator[scrapy.Request]:
+    def _skip(self, site: Site, reason: str, url: str) -> None:
+        """A listed link not fetched: counted by reason (``akhbar/site/<id>/skipped/<reason>``), shown in the
+        summary's "skipped (why)" column."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"akhbar/site/{site.id}/skipped/{reason}")
+        logger.debug("%s: skipped (%s): %s", site.id, reason, url)
+
+    def _article_requests(
+        self, site: Site, links: Iterable[DiscoveredLink], source: str, *, from_feed: bool = False
+    ) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
         assert stats is not None
         scheme = site.url.split(":", 1)[0]
         wanted: dict[str, DiscoveredLink] = {}
         for link in links:
             if not same_site(link.url, site.allowed_hosts):
-                stats.inc_value(f"akhbar/site/{site.id}/skipped/offsite")
+                self._skip(site, "offsite", link.url)
                 continue
-            if not is_article_url(link.url):
-                stats.inc_value(f"akhbar/site/{site.id}/skipped/not_article")
+            reason = skip_reason(link.url, listed_as_news=from_feed or link.news, article_urls=site.article_urls,
+                                 ignore_urls=site.ignore_urls)  # fmt: skip
+            if reason is not None:
+                self._skip(site, reason, link.url)
                 continue
             newest = link.newest
             if self.since is not None and newest is not None and newest < self.since:
-                stats.inc_value(f"akhbar/site/{site.id}/skipped/too_old")
+                self._skip(site, "too_old", link.url)
                 continue
             try:
                 key = canonicalize(link.url, site_hosts=site.allowed_hosts, scheme=scheme)
@@ -341,13 +353,14 @@ class NewsSpider(scrapy.Spider):
         for key, link in sorted(wanted.items(), key=_newest_first):
             seen = stored.get(key)
             if seen is not None and (link.newest is None or link.newest <= seen):
-                stats.inc_value(f"akhbar/site/{site.id}/skipped/known")
+                self._skip(site, "known", link.url)
                 continue
             if self.per_site.get(site.id, 0) >= self.max_articles_per_site:
+                self._skip(site, "bad_url", link.url)
                 over += 1
                 continue
             if not self.requested.add(key):  # listed by a feed and a sitemap both: one article, one request
-                stats.inc_value(f"akhbar/site/{site.id}/skipped/listed_twice")
+                self._skip(site, "listed_twice", link.url)
                 continue
             self.per_site[site.id] = self.per_site.get(site.id, 0) + 1
             stats.inc_value(f"akhbar/site/{site.id}/articles_found")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import threading
 import time
 from collections import deque
@@ -368,6 +369,8 @@ class Entry:
     sitemaps: list[str] = field(default_factory=list)
     concurrency: int | None = None
     delay: float | None = None
+    article_urls: list[str] = field(default_factory=list)
+    ignore_urls: list[str] = field(default_factory=list)
 
 
 class SiteServer:
@@ -440,6 +443,9 @@ class SiteServer:
                 lines.append(f"concurrency = {entry.concurrency}")
             if entry.delay is not None:
                 lines.append(f"delay = {entry.delay}")
+            for key in ("article_urls", "ignore_urls"):
+                if getattr(entry, key):  # JSON strings are TOML basic strings
+                    lines.append(f"{key} = {json.dumps(getattr(entry, key), ensure_ascii=False)}")
             chunks.append("\n".join(lines))
         path.write_text("\n\n".join(chunks) + "\n", encoding="utf-8")
         return path

@@ -10,7 +10,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.ops.progress import ProgressExtension, progress_line, site_figures
-from crawler.ops.summary import cut_cell, dropped_cell, render_summary, time_cell
+from crawler.ops.summary import cut_cell, dropped_cell, render_summary, skipped_cell, time_cell
 from crawler.pipelines.store import per_site_figures
 
 STATS = {
@@ -28,6 +28,10 @@ STATS = {
     "akhbar/site/alpha/cut/articles_per_site": 1200,
     "akhbar/site/alpha/cut/sitemap_depth": 1,
     "akhbar/site/alpha/extraction_timeout": 2,
+    "akhbar/site/alpha/skipped/looks_like_listing": 4,
+    "akhbar/site/alpha/skipped/media": 1,
+    "akhbar/site/alpha/skipped/known": 30,
+    "akhbar/site/alpha/skipped/listed_twice": 2,
     "akhbar/site/beta/requests": 5,
     "akhbar/site/beta/errors": 5,
     "downloader/request_count": 125,
@@ -85,14 +89,18 @@ def test_summary_shows_drops_with_reasons_and_time() -> None:
     assert dropped_cell(sites["beta"]) == "0"
     assert cut_cell(sites["alpha"]) == "1201 (articles_per_site 1200, sitemap_depth 1)"
     assert cut_cell(sites["beta"]) == "0"
+    # Links stored already or listed by two sources are routine in an incremental crawl: not shown.
+    assert skipped_cell(sites["alpha"]) == "5 (looks_like_listing 4, media 1)"
+    assert skipped_cell(sites["beta"]) == "0"
     assert time_cell(42.4) == "42s" and time_cell(185) == "3m05s" and time_cell(None) == ""
     table = render_summary(sites).splitlines()
-    assert table[0].split() == ["site", "requests", "new", "updated", "dupes", "errors", "time", "status", "cut",
-                                "(why)", "dropped", "(why)"]  # fmt: skip
+    assert table[0].split() == ["site", "requests", "new", "updated", "dupes", "errors", "time", "status",
+                                "skipped", "(why)", "cut", "(why)", "dropped", "(why)"]  # fmt: skip
     assert table[2].split()[:8] == ["alpha", "120", "20", "3", "2", "1", "42s", "ok"]
+    assert "5 (looks_like_listing 4, media 1)" in table[2]
     assert "1201 (articles_per_site 1200, sitemap_depth 1)" in table[2]
     assert table[2].endswith("6 (too_short 3, extraction_timeout 2, no_title 1)")
-    assert table[3].split() == ["beta", "5", "0", "0", "0", "5", "unreachable", "0", "0"]
+    assert table[3].split() == ["beta", "5", "0", "0", "0", "5", "unreachable", "0", "0", "0"]
 
 
 def test_summary_of_a_distributed_crawl_process_shows_queued_articles() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -34,7 +35,9 @@ def browse_command(db: str, host: str, port: int) -> None:
     """
     try:
         from crawler.browse.server import ArchiveProblem, archive_datasette, check_archive, serve
-    except ImportError as exc:
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("datasette", "uvicorn"):
+            raise
         raise BrowseError(f"Datasette is not installed ({exc}): pip install 'akhbar[browse]'") from exc
     path = Path(db)
     try:
@@ -43,5 +46,6 @@ def browse_command(db: str, host: str, port: int) -> None:
     except ArchiveProblem as exc:
         raise BrowseError(str(exc)) from exc
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Browsing {path} at http://{shown}:{port}/akhbar/articles (Ctrl-C stops)", err=True)
+    click.echo(f"browsing {path} at http://{shown}:{port}/akhbar/articles (Ctrl-C to stop)")
+    sys.stdout.flush()
     serve(ds, host=host, port=port)

@@ -95,6 +95,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# The spider logs each failed request itself (a failure to resolve or connect once per site): Scrapy's own
+# "Gave up retrying" line for every request would double it, and make an outage thousands of lines long.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -118,6 +121,9 @@ DEFAULT_REQUEST_HEADERS = {
 # -- Components ------------------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.sitestats.SiteStatsMiddleware": 50,
+    # Scrapy's, logging a robots.txt it cannot fetch in one line instead of a traceback.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.SiteRobotsTxtMiddleware": 100,
     "crawler.middlewares.retryafter.RetryAfterMiddleware": 555,  # before RetryMiddleware (550) sees the answer
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
     "crawler.middlewares.redirects.RedirectGuardMiddleware": 610,  # sees a 3xx before RedirectMiddleware (600)

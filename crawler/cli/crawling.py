@@ -11,6 +11,7 @@ import click
 from crawler.cli.feeds import write_feeds
 from crawler.cli.ops import exclusive_run
 from crawler.cli.options import crawl_options, demo_db_option, demo_export_options, export_options, registry_errors
+from crawler.ops.outage import EXIT_OFFLINE, find_outage
 from crawler.ops.summary import render_summary
 from crawler.registry import load_registry
 from crawler.runner import CrawlResult, SettingError, crawl_settings, parse_overrides, run_crawl
@@ -61,16 +62,22 @@ CLEAN_ENDS = ("finished", "deadline")
 
 
 def _exit_code(result: CrawlResult) -> int:
-    """0 all well; 1 the crawl did not finish (or could not store); 3 it finished but some sites failed (cron
-    can tell them apart)."""
+    """0 all well; 1 the crawl did not finish (or could not store); 3 it finished but some sites failed; 4 no
+    site answered at all, this machine is offline (cron can tell them apart)."""
     if result.finish_reason not in CLEAN_ENDS or result.stats.get("akhbar/store_failed"):
         return 1
+    if find_outage(result.sites) is not None:
+        return EXIT_OFFLINE
     return 3 if result.failing_sites else 0
 
 
 def _report(result: CrawlResult) -> int:
-    click.echo(_summary(result))
     code = _exit_code(result)
+    outage = find_outage(result.sites)
+    if code == EXIT_OFFLINE and outage is not None:
+        click.echo(outage.message, err=True)  # one line: a table of sites that all failed alike says no more
+        return code
+    click.echo(_summary(result))
     if result.stats.get("akhbar/store_failed"):
         click.echo(f"crawl stopped: the archive cannot be written ({result.stats['akhbar/store_failed']})", err=True)
     elif code == 1:
@@ -95,7 +102,8 @@ def crawl_command(
     """Crawl the registry's sites into the archive.
 
     Runs the Scrapy spider in this process; exits 0 when every site went well, 3 when some sites failed
-    (listed on stderr), 1 when the crawl could not finish.
+    (listed on stderr), 4 when no site answered at all (this machine is offline), 1 when the crawl could not
+    finish.
 
     Example: akhbar crawl --site aljazeera --site bbc_arabic --db data/akhbar.db -s LOG_LEVEL=DEBUG
     """
@@ -130,7 +138,8 @@ def run_command(
             db=db, sites_file=sites_file, site_ids=site_ids, since_days=since_days, overrides=overrides, quiet=quiet
         )
         code = _report(result)
-        if code != 1:
+        # Offline: the archive did not change, so neither would the feeds; they are left as they are.
+        if code not in (1, EXIT_OFFLINE):
             write_feeds(
                 db, out, base_url=base_url, limit=limit, summary_only=summary_only, hub_url=hub_url, quiet=quiet
             )

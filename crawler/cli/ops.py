@@ -20,7 +20,7 @@ import click
 
 from crawler.cli.options import EXIT_CONFIG, RedisUrl, db_option, registry_errors, sites_option
 from crawler.ops.backup import BackupError, backup
-from crawler.ops.history import flagged_sites, render_history, run_history
+from crawler.ops.history import flagged_sites, offline_runs, render_history, run_history
 from crawler.ops.lock import EX_TEMPFAIL, LockError, LockHeld, RunLock, lock_path
 from crawler.ops.summary import render_summary
 from crawler.registry import RegistryError
@@ -184,6 +184,8 @@ def show_run_history(db: str, *, runs: int = 10, site: str | None = None, as_jso
         click.echo(f"no runs recorded yet for {site}" if site else "no runs recorded yet")
         return
     click.echo(render_history(rows))
+    for run_id in offline_runs(rows):
+        click.echo(f"attention: run {run_id} was offline: no site answered", err=True)
     for name, flags in sorted(flagged_sites(rows).items()):
         click.echo(f"attention: {name}: {', '.join(flags)}", err=True)
 

@@ -21,6 +21,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.distributed.queue import ItemQueue
 from crawler.items import Article
+from crawler.ops.outage import run_status
 from crawler.pipelines.dedupe import DedupePipeline
 from crawler.pipelines.normalize import NormalizePipeline
 from crawler.pipelines.store import per_site_figures
@@ -124,7 +125,9 @@ class Ingestor:
             return None
         self._merge_worker_figures(run)
         stats = run.stats.get_stats()
-        self.archive.finish_run(run.run_id, status, stats, per_site_figures(stats))
+        sites = per_site_figures(stats)
+        status = run_status(status, sites)  # "offline" when the crawl processes reached no site at all
+        self.archive.finish_run(run.run_id, status, stats, sites)
         logger.info(
             "ingest run %d %s: %d articles, %d new, %d updated",
             run.run_id, status, run.articles, run.count("akhbar/articles/stored"), run.count("akhbar/articles/updated"),

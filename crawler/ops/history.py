@@ -5,8 +5,10 @@ Flags, per site and run:
 - ``yield_zero``: no new or updated article although the site yielded some in one of the previous runs
   (``LOOKBACK`` runs back) — the typical sign of a changed layout, a moved feed or a block;
 - ``blocked``: the crawl saw challenge pages (``akhbar/site/<id>/blocked``), most answers were
-  401/403/429/503, or every request failed without an answer;
-- ``extraction_failing``, ``sources_failing``, ``unreachable``: the status the run itself recorded.
+  401/403/429/503, or every request failed without an answer, other than by failing to resolve or connect;
+- ``extraction_failing``, ``sources_failing``, ``unreachable``: the status the run itself recorded;
+- ``offline``: the whole run reached no site (``runs.status`` is ``offline``): every site carries this one flag
+  and nothing else, since nothing is known of the sites themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.ops.outage import OFFLINE
 from crawler.ops.table import render_table
 
 LOOKBACK = 3
@@ -61,7 +64,8 @@ def blocked(row: SiteRun) -> bool:
     refused = sum(row.statuses.get(code, 0) for code in BLOCK_STATUSES)
     if row.responses and refused * 2 >= row.responses:
         return True
-    return bool(row.requests and not row.responses and row.errors)
+    # A host that does not resolve or connect is ``unreachable`` (the run's own status), not blocked.
+    return bool(row.requests and not row.responses and row.errors and row.status != "unreachable")
 
 
 def _site_run(record: sqlite3.Row) -> SiteRun:
@@ -112,7 +116,10 @@ def run_history(conn: sqlite3.Connection, *, runs: int = 10, site: str | None = 
         by_site.setdefault(row.site, []).append(row)
     for history in by_site.values():
         for index, row in enumerate(history):
-            earlier = history[index + 1 : index + 1 + LOOKBACK]
+            if row.run_status == OFFLINE:
+                row.flags.append(OFFLINE)
+                continue
+            earlier = [prev for prev in history[index + 1 :] if prev.run_status != OFFLINE][:LOOKBACK]
             if row.yield_ == 0 and any(prev.yield_ > 0 for prev in earlier):
                 row.flags.append("yield_zero")
             if blocked(row):
@@ -153,8 +160,14 @@ def render_history(rows: list[SiteRun]) -> str:
 
 
 def flagged_sites(rows: list[SiteRun]) -> dict[str, list[str]]:
-    """The flags of each site in its most recent run shown, for sites that have any."""
+    """The flags of each site in its most recent run shown that was not offline, for sites that have any."""
     latest: dict[str, list[str]] = {}
     for row in rows:  # newest first
-        latest.setdefault(row.site, row.flags)
+        if row.run_status != OFFLINE:
+            latest.setdefault(row.site, row.flags)
     return {site: flags for site, flags in latest.items() if flags}
+
+
+def offline_runs(rows: list[SiteRun]) -> list[int]:
+    """The runs shown that reached no site at all, newest first."""
+    return list(dict.fromkeys(row.run_id for row in rows if row.run_status == OFFLINE))

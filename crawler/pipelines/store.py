@@ -19,6 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from crawler.items import Article
+from crawler.ops.outage import network_failure_only, run_status
 from crawler.registry import load_registry
 from crawler.storage.archive import Archive, StoreOutcome, archive_unwritable
 from crawler.storage.db import open_db
@@ -54,8 +55,9 @@ def per_site_figures(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def site_status(figures: dict[str, Any]) -> str:
     """What went wrong with a site in a run, so that a broken site never looks like "no news today".
 
-    In order of precedence: failed (the archive could not store its articles) > blocked > extraction_failing >
-    sources_failing > feeds_empty > unreachable > ok.
+    In order of precedence: failed (the archive could not store its articles) > blocked > unreachable (not one
+    answer, every request failed to resolve or connect: the same status whatever the discovery mode) >
+    extraction_failing > sources_failing > feeds_empty > unreachable (no answer, other errors) > ok.
     """
     detail = figures["detail"]
     if detail.get("store_failed"):
@@ -67,6 +69,8 @@ def site_status(figures: dict[str, Any]) -> str:
     sources_empty = detail.get("feeds_empty", 0) + detail.get("sitemaps_empty", 0)
     if detail.get("blocked"):
         return "blocked"
+    if network_failure_only(figures):
+        return "unreachable"
     if detail.get("extraction_failed") and not kept:
         return "extraction_failing"
     if (detail.get("feeds_failed") or detail.get("sitemaps_failed")) and not found:
@@ -217,8 +221,9 @@ class StorePipeline:
 
     def record_run(self, spider: object, reason: str) -> None:
         stats = self.stats.get_stats()
+        sites = per_site_figures(stats)
         try:
-            self.archive.finish_run(self.run_id, reason, stats, per_site_figures(stats))
+            self.archive.finish_run(self.run_id, run_status(reason, sites), stats, sites)
         except Exception as exc:
             logger.error("the run could not be recorded in %s: %s", self.db_path, exc)
         finally:

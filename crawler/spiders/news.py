@@ -52,6 +52,7 @@ from crawler.extraction.pool import ExtractionPool, ExtractionTimeout, default_w
 from crawler.extraction.template import SiteTemplate, strip_lines
 from crawler.items import Article
 from crawler.middlewares.blocked import SiteBlocked
+from crawler.ops.outage import NETWORK_REASONS, find_outage
 from crawler.pipelines.dedupe import BoundedSet
 from crawler.pipelines.store import per_site_figures
 from crawler.registry import Registry, Site, load_registry
@@ -102,6 +103,14 @@ def error_reason(failure: Failure) -> str:
         return "dns"
     if failure.check(DownloadConnectionRefusedError, error.ConnectionRefusedError):
         return "connection_refused"
+    if failure.check(error.UnknownHostError):
+        return "dns"
+    if failure.check(error.TCPTimedOutError):
+        return "timeout"
+    if failure.check(error.NoRouteError):
+        return "no_route"
+    if failure.check(error.ConnectError):
+        return "connect_failed"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(failure.value).__name__).lower()
 
 
@@ -129,6 +138,8 @@ class NewsSpider(scrapy.Spider):
         self.deadline = 0.0
         self.templates: dict[str, SiteTemplate] = {}
         """What this crawl (and the runs before it) learned of each site's template: lines on most pages."""
+        self.unreachable_logged: set[str] = set()
+        """Sites whose first failure to resolve or connect was logged: the later ones go to the debug log."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -345,6 +356,7 @@ class NewsSpider(scrapy.Spider):
             try:
                 key = canonicalize(link.url, site_hosts=site.allowed_hosts, scheme=scheme)
             except UrlError:
+                self._skip(site, "bad_url", link.url)
                 continue
             wanted.setdefault(key, link)
         stored = self.archive.last_seen(wanted) if self.archive is not None else {}
@@ -356,7 +368,6 @@ class NewsSpider(scrapy.Spider):
                 self._skip(site, "known", link.url)
                 continue
             if self.per_site.get(site.id, 0) >= self.max_articles_per_site:
-                self._skip(site, "bad_url", link.url)
                 over += 1
                 continue
             if not self.requested.add(key):  # listed by a feed and a sitemap both: one article, one request
@@ -454,13 +465,21 @@ class NewsSpider(scrapy.Spider):
                 stats.inc_value(f"akhbar/site/{site}/ignored")
             logger.info("%s: not fetched: %s (%s)", site, getattr(request, "url", "?"), failure.getErrorMessage())
             return
+        reason = error_reason(failure)
         if site:
             stats.inc_value(f"akhbar/site/{site}/errors")
-            stats.inc_value(f"akhbar/site/{site}/errors/{error_reason(failure)}")
+            stats.inc_value(f"akhbar/site/{site}/errors/{reason}")
             source = request.meta.get("akhbar_source") if request is not None else None
             if source:
                 stats.inc_value(f"akhbar/site/{site}/{source}s_failed")
-        logger.warning("%s: %s failed: %s", site, getattr(request, "url", "?"), failure.getErrorMessage())
+        url = getattr(request, "url", "?")
+        if reason in NETWORK_REASONS:
+            # One line per site, never a traceback: an outage must not bury the log.
+            level = logging.DEBUG if (site or "") in self.unreachable_logged else logging.WARNING
+            self.unreachable_logged.add(site or "")
+            logger.log(level, "%s: cannot reach the site: %s (%s)", site, NETWORK_REASONS[reason], url)
+            return
+        logger.warning("%s: %s failed: %s", site, url, failure.getErrorMessage())
 
     def closed(self, reason: str) -> None:
         """Name, in the log, every site whose run went wrong, so that a blocked site never reads as a quiet one."""
@@ -470,7 +489,12 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         if stats is None:
             return
-        for site, figures in sorted(per_site_figures(stats.get_stats()).items()):
+        sites = per_site_figures(stats.get_stats())
+        outage = find_outage(sites)
+        if outage is not None:
+            logger.error("%s", outage.message)  # one line, not one per site
+            return
+        for site, figures in sorted(sites.items()):
             status = figures.get("status", "ok")
             if status != "ok":
                 detail = ", ".join(f"{k}={v}" for k, v in sorted(figures["detail"].items()) if "/" not in k)

@@ -1,10 +1,10 @@
-"""Feed entries built from archive rows, independent of the output format.
+"""Feed entries (``model.Entry``) built from archive rows, independent of the output format.
 
-An ``Entry`` holds every value already cleaned for XML and for validators (plain text where markup is not
-allowed, sanitized absolute HTML elsewhere), so the RSS, Atom and JSON writers only lay it out. Its id is
+``build_entry`` cleans every value for XML and for validators (plain text where markup is not allowed,
+sanitized absolute HTML for the body), so the renderers of ``formats.FORMATS`` only lay it out. The id is
 ``urn:uuid:<uid>``, the UUID minted when the article was first stored: it survives edits, re-exports and
-title changes. Attribution is part of the entry: the original site (``source``), the credited agencies
-(categories and a credit line), and in the combined feed the other sites that carried the story.
+title changes. Attribution is data of the entry: the original site (``source``), the credited agencies (also
+categories), and in the combined feed the other sites that carried the story; each format renders it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import html
 import mimetypes
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.agencies import AGENCIES
@@ -21,67 +20,14 @@ from crawler.extraction.title import cap_title
 from exports.archive import ArticleRow, Carrier, SiteRow
 from exports.dates import modification_date, parse_date, publication_date
 from exports.feeds import feed_id
-from exports.html import paragraphs_html, plain_text, sanitize_html, text_direction, wrap_dir
+from exports.formats import SOURCE_FEED
+from exports.html import paragraphs_html, plain_text, sanitize_html, text_direction
+from exports.model import Category, Credit, Entry, Source
 from exports.slugs import safe_id, slugify
 from exports.urls import public_url, to_uri
 
 EXCERPT_CHARS = 280
 _UID_NAMESPACE = uuid.UUID("0c4f3a1d-6f0e-4f8e-b7a2-9d3f1e2a4b5c")
-
-
-@dataclass(frozen=True)
-class Category:
-    term: str
-    label: str
-    scheme: str | None = None
-
-
-@dataclass(frozen=True)
-class Credit:
-    """A named party with a web page: a site or an agency."""
-
-    name: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Source:
-    """The original site of an entry, as Atom's ``source`` and RSS's ``source`` describe it."""
-
-    id: str
-    title: str
-    url: str
-    """The site's homepage."""
-    feed_url: str
-    """The site's own feed in this export (``sites/<id>/atom.xml``)."""
-    updated: datetime
-    origin_feed_url: str
-    """The original site's own feed (its first in the registry), else its homepage: RSS's ``<source url>``,
-    which RSS 2.0 defines as the XMLization of the source."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One feed entry, every field ready to write."""
-
-    id: str
-    title: str
-    link: str
-    summary_text: str
-    summary_html: str
-    """Summary plus attribution, as an rtl-wrapped HTML fragment (RSS description, Atom summary)."""
-    content_html: str | None
-    """Full sanitized body plus attribution, rtl-wrapped; None when only summaries may be republished."""
-    published: datetime
-    updated: datetime
-    authors: tuple[str, ...]
-    categories: tuple[Category, ...]
-    image: str | None
-    image_type: str | None
-    source: Source
-    agencies: tuple[Credit, ...]
-    carriers: tuple[Credit, ...]
-    language: str
 
 
 def entry_id(uid: str) -> str:
@@ -113,19 +59,6 @@ def _excerpt(text: str) -> str:
 def _image_type(url: str) -> str:
     guessed, _ = mimetypes.guess_type(urlsplit(url).path)
     return guessed if guessed and guessed.startswith("image/") else "image/jpeg"
-
-
-def _attribution_html(source: Credit, link: str, agencies: tuple[Credit, ...], carriers: tuple[Credit, ...]) -> str:
-    def anchor(credit: Credit, href: str | None = None) -> str:
-        return f'<a href="{html.escape(href or credit.url)}">{html.escape(credit.name, quote=False)}</a>'
-
-    line = f"<p>المصدر: {anchor(source, link)}"
-    if agencies:
-        line += " — " + "، ".join(anchor(a) for a in agencies)
-    line += "</p>"
-    if carriers:
-        line += "<p>نشرته أيضاً: " + "، ".join(anchor(c) for c in carriers) + "</p>"
-    return line
 
 
 @dataclass(frozen=True)
@@ -164,14 +97,11 @@ def build_entry(
     )
     _, language = text_direction(article.language or site.language)
     summary = plain_text(article.summary) or plain_text(article.subtitle) or _excerpt(article.body) or title
-    attribution = _attribution_html(credit, link, agencies, other_sites)
-    summary_html = wrap_dir(f"<p>{html.escape(summary, quote=False)}</p>{attribution}", language)
-    content_html: str | None = None
+    body: str | None = None
     if not (ctx.summary_only or site.feed_content == "summary"):
         base = to_uri(article.url) or link
         body = sanitize_html(article.body_html, base) if article.body_html else ""
         body = body or paragraphs_html(article.body) or f"<p>{html.escape(summary, quote=False)}</p>"
-        content_html = wrap_dir(body + attribution, language)
     categories: list[Category] = []
     category = plain_text(article.category)
     if category:
@@ -187,9 +117,8 @@ def build_entry(
         id=entry_id(article.uid),
         title=title,
         link=link,
-        summary_text=summary,
-        summary_html=summary_html,
-        content_html=content_html,
+        summary=summary,
+        body_html=body,
         published=published,
         updated=updated,
         authors=tuple(dict.fromkeys(a for a in (plain_text(x) for x in article.authors) if a)) or (credit.name,),
@@ -200,7 +129,8 @@ def build_entry(
             id=feed_id(site_dir),
             title=credit.name,
             url=credit.url,
-            feed_url=public_url(ctx.base_url, site_dir + "atom.xml"),
+            feed_url=public_url(ctx.base_url, site_dir + SOURCE_FEED.file_name),
+            feed_type=SOURCE_FEED.media_type,
             updated=updated,
             origin_feed_url=site_feed(site) or credit.url,
         ),

@@ -1,8 +1,8 @@
 """The feeds of an export: where each lives, what it is called, and its stable id.
 
 An export directory holds ``all/``, ``sites/<site>/``, ``categories/<slug>/`` and ``agencies/<agency>/``,
-each with ``rss.xml``, ``atom.xml`` and ``feed.json``. Feed ids are UUIDs derived from the feed's path
-alone, so they survive a change of ``--base-url``.
+each with one file per format of ``formats.FORMATS`` (``rss.xml``, ``atom.xml``, ``feed.json``). Feed ids are
+UUIDs derived from the feed's path alone, so they survive a change of ``--base-url``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from dataclasses import dataclass
 
 from exports.urls import public_url
 
-RSS_FILE = "rss.xml"
-ATOM_FILE = "atom.xml"
-JSON_FILE = "feed.json"
-FEED_FILES = (RSS_FILE, ATOM_FILE, JSON_FILE)
 INDEX_HTML = "index.html"
 INDEX_OPML = "index.opml"
 
@@ -33,7 +29,7 @@ def feed_id(relpath: str) -> str:
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """One feed (in three formats) of the export."""
+    """One feed of the export (written in every format)."""
 
     kind: str
     """``all``, ``site``, ``category`` or ``agency``."""

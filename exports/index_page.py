@@ -1,21 +1,19 @@
-"""``index.html``: a right-to-left Arabic page listing every feed with its site and article count."""
+"""``index.html``: a right-to-left Arabic page listing every feed with its site, article count and formats."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
 
-from exports.feeds import ATOM_FILE, INDEX_OPML, JSON_FILE, RSS_FILE, FeedSpec
+from exports.feeds import INDEX_OPML, FeedSpec
+from exports.formats import FORMATS
 from exports.opml import GROUPS
 
 _STYLE = "body{font-family:sans-serif;max-width:60rem;margin:auto;padding:1rem}td,th{padding:.3rem .6rem}"
 
 
 def _row(feed: FeedSpec) -> str:
-    links = " · ".join(
-        f'<a href="{escape(feed.url(name))}">{label}</a>'
-        for name, label in ((RSS_FILE, "RSS"), (ATOM_FILE, "Atom"), (JSON_FILE, "JSON"))
-    )
+    links = " · ".join(f'<a href="{escape(feed.url(f.file_name))}">{escape(f.label)}</a>' for f in FORMATS)
     return (
         f'<tr><td><a href="{escape(feed.home_url)}">{escape(feed.title)}</a></td>'
         f"<td>{feed.count}</td><td dir=\"ltr\">{links}</td></tr>"
@@ -24,6 +22,7 @@ def _row(feed: FeedSpec) -> str:
 
 def render_index(feeds: Sequence[FeedSpec], base_url: str) -> bytes:
     """The HTML index of ``feeds``."""
+    formats = " و".join(escape(f.title) for f in FORMATS)  # "RSS وAtom وJSON Feed"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="ar" dir="rtl">',
@@ -31,7 +30,7 @@ def render_index(feeds: Sequence[FeedSpec], base_url: str) -> bytes:
         f"<title>أخبار — الخلاصات</title><style>{_STYLE}</style></head>",
         "<body>",
         "<h1>أخبار — خلاصات الأخبار العربية</h1>",
-        "<p>كل خلاصة متاحة بصيغ RSS وAtom وJSON Feed، وكل خبر فيها يذكر موقعه الأصلي ويرتبط به. "
+        f"<p>كل خلاصة متاحة بصيغ {formats}، وكل خبر فيها يذكر موقعه الأصلي ويرتبط به. "
         f'قائمة الاشتراك الكاملة: <a href="{escape(base_url + INDEX_OPML)}">OPML</a>.</p>',
     ]
     for kind, label in GROUPS:

@@ -1,6 +1,7 @@
 """JSON Feed 1.1 documents (https://jsonfeed.org/version/1.1), with the standard library.
 
-Attribution that JSON Feed has no field for goes in an ``_akhbar`` extension object on each item
+Attribution is rendered twice from the entry's data: as the credit lines of ``content_html`` (the HTML RSS and
+Atom carry too), and, since JSON Feed has no field for it, as an ``_akhbar`` extension object on each item
 (``source``, ``agencies``, ``carried_by``), as the spec provides for extensions.
 """
 
@@ -11,8 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from exports.dates import rfc3339
-from exports.entries import Entry
-from exports.feeds import JSON_FILE, FeedSpec
+from exports.entry_html import content_html, summary_html
+from exports.feeds import FeedSpec
+from exports.model import Entry
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -22,8 +24,8 @@ def _item(entry: Entry) -> dict[str, Any]:
         "id": entry.id,
         "url": entry.link,
         "title": entry.title,
-        "content_html": entry.content_html if entry.content_html is not None else entry.summary_html,
-        "summary": entry.summary_text,
+        "content_html": content_html(entry) or summary_html(entry),
+        "summary": entry.summary,
         "date_published": rfc3339(entry.published),
         "date_modified": rfc3339(entry.updated),
         "authors": [{"name": name} for name in entry.authors],
@@ -40,13 +42,15 @@ def _item(entry: Entry) -> dict[str, Any]:
     return item
 
 
-def render_json(spec: FeedSpec, entries: Sequence[Entry]) -> bytes:
-    """The JSON Feed document of ``spec`` holding ``entries`` (newest first)."""
+def render_json(spec: FeedSpec, entries: Sequence[Entry], *, url: str, media_type: str) -> bytes:
+    """The JSON Feed document of ``spec`` holding ``entries`` (newest first), served at ``url``.
+
+    ``media_type`` is not written: a JSON Feed does not name its own type."""
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": spec.title,
         "home_page_url": spec.home_url,
-        "feed_url": spec.url(JSON_FILE),
+        "feed_url": url,
         "description": spec.description,
         "language": "ar",
     }

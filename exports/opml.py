@@ -8,7 +8,8 @@ from datetime import datetime
 from lxml import etree
 
 from exports.dates import rfc822
-from exports.feeds import RSS_FILE, FeedSpec
+from exports.feeds import FeedSpec
+from exports.formats import RSS_FEED
 
 GROUPS = (("all", "كل الأخبار"), ("site", "المواقع"), ("category", "التصنيفات"), ("agency", "الوكالات"))
 
@@ -33,7 +34,7 @@ def render_opml(feeds: Sequence[FeedSpec], updated: datetime, base_url: str) -> 
                 type="rss",
                 text=feed.title,
                 title=feed.title,
-                xmlUrl=feed.url(RSS_FILE),
+                xmlUrl=feed.url(RSS_FEED.file_name),
                 htmlUrl=feed.home_url,
                 language="ar",
             )

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from exports.formats import FORMATS
+
 CACHE_CONTROL = "public, max-age=300"
 REQUEST_TIMEOUT = 20.0
 """Seconds a connection may stay silent (a request half sent, a response not read) before it is closed."""
@@ -39,11 +41,8 @@ _BUSY = (
     b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\n"
     b"Content-Length: 12\r\nConnection: close\r\n\r\nserver busy\n"
 )
-CONTENT_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-}
+CONTENT_TYPES = {f.file_name: f.content_type for f in FORMATS}
+"""A feed's files by name: each format's own media type (``.xml`` alone would say only XML)."""
 SUFFIX_TYPES = {
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",

@@ -3,9 +3,11 @@
 The export reads one consistent snapshot of the archive (a single read transaction), plans the feeds
 (``all/``, one per site, category and agency), builds each feed's entries and compares a fingerprint of
 them with the one recorded by the previous export in ``.akhbar-export.json``: a feed whose entries did
-not change is neither rendered nor written. A feed that did change is rendered in three formats and each
-file is written only if its bytes differ (``files.write_if_changed``), through a temporary file and a
-rename. With a hub configured, the URLs of changed feeds are then announced to it (WebSub publish).
+not change is neither rendered nor written, unless a format's version (``formats.FORMATS``) differs from the
+one the state recorded: that format is then rendered again in every feed. A feed that did change is rendered in
+every format, and each file is written only if its bytes differ (``files.write_if_changed``), through a
+temporary file and a rename. With a hub configured, the URLs of changed feeds are then announced to it (WebSub
+publish).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import hashlib
 import json
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,29 +34,21 @@ from exports.archive import (
     select_feeds,
 )
 from exports.dates import FALLBACK_DATE
-from exports.entries import Entry, EntryContext, build_entry, site_credit
-from exports.feeds import ATOM_FILE, FEED_FILES, INDEX_HTML, INDEX_OPML, JSON_FILE, RSS_FILE, FeedSpec
+from exports.entries import EntryContext, build_entry, site_credit
+from exports.feeds import INDEX_HTML, INDEX_OPML, FeedSpec
 from exports.files import export_lock, remove_stale_temporaries, write_if_changed
+from exports.formats import FORMATS, Format
 from exports.html import plain_text
 from exports.index_page import render_index
-from exports.jsonfeed import render_json
+from exports.model import Entry
 from exports.opml import render_opml
 from exports.slugs import safe_id
 from exports.urls import normalize_base_url, to_uri
 from exports.websub import ping_hub
-from exports.xmlfeeds import newest, render_atom, render_rss
+from exports.xmlfeeds import newest
 
 STATE_FILE = ".akhbar-export.json"
-# Bump when the output of an unchanged entry changes, so every feed is rendered again once.
-FORMAT_VERSION = "2"
 _CACHE_SIZE = 2000
-
-Renderer = Callable[[FeedSpec, Sequence[Entry]], bytes]
-RENDERERS: tuple[tuple[str, Renderer], ...] = (
-    (RSS_FILE, render_rss),
-    (ATOM_FILE, render_atom),
-    (JSON_FILE, render_json),
-)
 
 
 @dataclass
@@ -162,17 +156,35 @@ class _Entries:
 
 def _fingerprint(spec: FeedSpec, entries: Sequence[Entry]) -> str:
     # The count is shown in the index only; it does not change the feed documents.
-    material = repr((FORMAT_VERSION, dataclasses.replace(spec, count=0), tuple(entries)))
+    material = repr((dataclasses.replace(spec, count=0), tuple(entries)))
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _load_state(path: Path) -> dict[str, str]:
+@dataclass
+class _State:
+    """What the previous export recorded: each feed's fingerprint, and the version of each format it wrote."""
+
+    feeds: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def current(self, relpath: str, fingerprint: str, fmt: Format, directory: Path) -> bool:
+        """Whether ``fmt``'s file of feed ``relpath`` (in ``directory``) is still what a render would write."""
+        same = self.feeds.get(relpath) == fingerprint and self.versions.get(fmt.name) == fmt.version
+        return same and (directory / fmt.file_name).is_file()
+
+
+def _load_state(path: Path) -> _State:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    feeds = state.get("feeds") if isinstance(state, dict) else None
-    return {k: v for k, v in feeds.items() if isinstance(v, str)} if isinstance(feeds, dict) else {}
+        return _State()
+    if not isinstance(state, dict):
+        return _State()
+    feeds, versions = state.get("feeds"), state.get("formats")
+    return _State(
+        {k: v for k, v in feeds.items() if isinstance(v, str)} if isinstance(feeds, dict) else {},
+        {k: v for k, v in versions.items() if isinstance(v, int)} if isinstance(versions, dict) else {},
+    )
 
 
 def _inside(root: Path, relpath: str) -> Path:
@@ -189,9 +201,9 @@ def _remove_feed(out: Path, relpath: str) -> bool:
     except ValueError:
         return False  # a state file edited by hand: never delete outside the export directory
     removed = False
-    for name in FEED_FILES:
+    for fmt in FORMATS:
         with contextlib.suppress(FileNotFoundError):
-            (directory / name).unlink()
+            (directory / fmt.file_name).unlink()
             removed = True
     with contextlib.suppress(OSError):
         directory.rmdir()  # only when empty: whatever else someone put there stays
@@ -243,10 +255,11 @@ def export_feeds(
                 directory = _inside(out, spec.relpath)
                 fingerprint = _fingerprint(spec, entries)
                 state[spec.relpath] = fingerprint
-                if previous.get(spec.relpath) == fingerprint and all((directory / n).is_file() for n in FEED_FILES):
+                stale = [f for f in FORMATS if not previous.current(spec.relpath, fingerprint, f, directory)]
+                if not stale:
                     report.feeds_unchanged += 1
                     continue
-                written = sum(write_if_changed(directory / name, render(spec, entries)) for name, render in RENDERERS)
+                written = sum(write_if_changed(directory / f.file_name, f.render(spec, entries)) for f in stale)
                 report.files_written += written
                 if written:
                     report.feeds_written += 1
@@ -256,17 +269,16 @@ def export_feeds(
         finally:
             conn.rollback()
             conn.close()
-        for relpath in sorted(set(previous) - set(state)):
+        for relpath in sorted(set(previous.feeds) - set(state)):
             if _remove_feed(out, relpath):
                 report.removed.append(relpath)
         report.files_written += write_if_changed(out / INDEX_OPML, render_opml(specs, updated, base))
         report.files_written += write_if_changed(out / INDEX_HTML, render_index(specs, base))
-        state_bytes = json.dumps(
-            {"version": FORMAT_VERSION, "base_url": base, "feeds": state}, indent=1, sort_keys=True
-        )
+        versions = {f.name: f.version for f in FORMATS}
+        state_bytes = json.dumps({"formats": versions, "base_url": base, "feeds": state}, indent=1, sort_keys=True)
         write_if_changed(state_path, state_bytes.encode("utf-8"))
         if hub and report.changed:
-            urls = [spec.url(name) for spec in specs if spec.relpath in report.changed for name in FEED_FILES]
+            urls = [spec.url(f.file_name) for spec in specs if spec.relpath in report.changed for f in FORMATS]
             report.ping_errors = ping_hub(hub, urls)
             report.pinged = len(urls) - len(report.ping_errors)
         return report

@@ -27,14 +27,13 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from exports.dates import FALLBACK_DATE, rfc3339
-from exports.entries import Entry
-from exports.feeds import ATOM_FILE, GENERATOR, GENERATOR_VERSION, RSS_DOCS_URL, RSS_FILE, FeedSpec
+from exports.entry_html import content_html, summary_html
+from exports.feeds import GENERATOR, GENERATOR_VERSION, RSS_DOCS_URL, FeedSpec
+from exports.model import Entry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
-RSS_TYPE = "application/rss+xml"
-ATOM_TYPE = "application/atom+xml"
 _EXT = "akhbar"
 
 
@@ -93,7 +92,7 @@ class _EntryFixes(BaseEntryExtension):
             etree.SubElement(source, "title").text = entry.source.title
             etree.SubElement(source, "updated").text = rfc3339(entry.source.updated)
             etree.SubElement(source, "link", rel="alternate", type="text/html", href=entry.source.url)
-            etree.SubElement(source, "link", rel="self", type=ATOM_TYPE, href=entry.source.feed_url)
+            etree.SubElement(source, "link", rel="self", type=entry.source.feed_type, href=entry.source.feed_url)
         self._media(element, entry)
         return element
 
@@ -123,9 +122,10 @@ def _entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.title(entry.title)
     fe.link(href=entry.link, rel="alternate")
     # RSS description and Atom summary; set before content so that description stays the summary.
-    fe.summary(entry.summary_html, type="html")
-    if entry.content_html is not None:
-        fe.content(entry.content_html, type="html")  # fault 4: never type="CDATA"
+    fe.summary(summary_html(entry), type="html")
+    content = content_html(entry)
+    if content is not None:
+        fe.content(content, type="html")  # fault 4: never type="CDATA"
     fe.published(entry.published)
     fe.updated(entry.updated)
     for author in entry.authors:
@@ -161,13 +161,11 @@ def _generator(spec: FeedSpec, entries: Sequence[Entry], self_url: str, self_typ
     return fg
 
 
-def render_rss(spec: FeedSpec, entries: Sequence[Entry]) -> bytes:
-    """The RSS 2.0 document of ``spec`` holding ``entries`` (newest first)."""
-    fg = _generator(spec, entries, spec.url(RSS_FILE), RSS_TYPE)
-    return bytes(fg.rss_str(pretty=True, encoding="UTF-8"))
+def render_rss(spec: FeedSpec, entries: Sequence[Entry], *, url: str, media_type: str) -> bytes:
+    """The RSS 2.0 document of ``spec`` holding ``entries`` (newest first), served at ``url`` as ``media_type``."""
+    return bytes(_generator(spec, entries, url, media_type).rss_str(pretty=True, encoding="UTF-8"))
 
 
-def render_atom(spec: FeedSpec, entries: Sequence[Entry]) -> bytes:
-    """The Atom 1.0 document of ``spec`` holding ``entries`` (newest first)."""
-    fg = _generator(spec, entries, spec.url(ATOM_FILE), ATOM_TYPE)
-    return bytes(fg.atom_str(pretty=True, encoding="UTF-8"))
+def render_atom(spec: FeedSpec, entries: Sequence[Entry], *, url: str, media_type: str) -> bytes:
+    """The Atom 1.0 document of ``spec`` holding ``entries`` (newest first), served at ``url`` as ``media_type``."""
+    return bytes(_generator(spec, entries, url, media_type).atom_str(pretty=True, encoding="UTF-8"))

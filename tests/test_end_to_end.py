@@ -23,6 +23,7 @@ from lxml import etree
 from crawler.demo.server import DemoServer
 from crawler.registry import parse_registry
 from crawler.text.urls import canonicalize
+from exports.formats import ATOM_FEED, FORMATS, RSS_FEED
 
 FIXTURES = Path(__file__).parent / "fixtures" / "demo"
 EXPORT_BASE = "http://127.0.0.1:8080/"  # akhbar export's default --base-url
@@ -153,7 +154,7 @@ def test_the_windows_1256_site_is_correct_arabic(demo: DemoRun) -> None:
 
 def test_feeds_parse_without_errors_and_credit_the_publisher(demo: DemoRun) -> None:
     sites = {r["id"]: r["name"] for r in demo.rows("SELECT id, name FROM sites")}
-    for name in ("rss.xml", "atom.xml"):
+    for name in (RSS_FEED.file_name, ATOM_FEED.file_name):  # the formats feedparser reads
         combined = feedparser.parse((demo.out / "all" / name).read_bytes())
         assert not combined.bozo, (name, combined.get("bozo_exception"))
         assert combined.feed.get("language", "ar").startswith("ar")
@@ -202,12 +203,9 @@ def test_a_second_run_fetches_no_article_and_stores_nothing_new(demo: DemoRun, t
 
 def test_every_feed_of_the_demo_run_passes_the_validator_rules(demo: DemoRun) -> None:
     rules = load_feed_rules()
-    checks = {"rss.xml": rules.check_rss, "atom.xml": rules.check_atom, "feed.json": rules.check_json}
-    checked = 0
-    for path in sorted(demo.out.rglob("*")):
-        if path.name in checks:
-            url = EXPORT_BASE + quote(path.relative_to(demo.out).as_posix())
-            assert checks[path.name](path.read_bytes(), url) == [], path
-            checked += 1
-    # all/, three sites, and every category and agency of the demo, each in three formats
-    assert checked >= 3 * (1 + 3 + 3)
+    directories = sorted({path.parent for fmt in FORMATS for path in demo.out.rglob(fmt.file_name)})
+    for directory in directories:
+        url = EXPORT_BASE + quote(directory.relative_to(demo.out).as_posix()) + "/"
+        assert rules.check_feed_directory(directory, url) == [], directory  # every format's file, checked
+    # all/, three sites, and every category and agency of the demo
+    assert len(directories) >= 1 + 3 + 3

@@ -5,7 +5,9 @@ validator's messages (https://validator.w3.org/feed/docs/): self link equal to t
 and RFC 3339 dates with the right day of week, ``guid`` permalink semantics, valid URIs and UUIDs in ids,
 an author for every Atom entry, one enclosure, ``description`` before ``content:encoded``, no HTML tags or
 entities in plain-text fields, no relative URLs and no script-like content in HTML fields. Every
-document must also parse with feedparser without ``bozo``.
+document must also parse with feedparser without ``bozo``. ``CHECKS`` holds the checks of each format of
+``exports.formats.FORMATS``; ``check_feed_directory`` runs them on every file of one feed. ``SERVED_TYPES``
+is what a server of an export must send files as (the validator warns about a feed served as another type).
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html.entities import name2codepoint
+from pathlib import Path
 
 import feedparser
 import lxml.html
 from lxml import etree
+
+from exports.formats import FORMATS, RSS_FEED
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -320,6 +326,27 @@ def check_json(data: bytes, url: str) -> list[str]:
         if not item.get("authors") or not all(a.get("name") for a in item["authors"]):
             problems.append(f"{where}: authors")
     return problems + bad_characters(data)
+
+
+SERVED_TYPES = [
+    *((f"/all/{f.file_name}", f.content_type) for f in FORMATS),
+    ("/index.opml", "text/x-opml; charset=utf-8"),
+    ("/", "text/html; charset=utf-8"),
+    (f"/categories/%D8%B3%D9%8A%D8%A7%D8%B3%D8%A9/{RSS_FEED.file_name}", RSS_FEED.content_type),
+]
+"""Paths of an export (with a category سياسة) and the Content-Type each must be served with."""
+
+CHECKS: dict[str, Callable[[bytes, str], list[str]]] = {"rss": check_rss, "atom": check_atom, "json": check_json}
+"""The checks of each format, by ``Format.name``."""
+
+
+def check_feed_directory(directory: Path, url: str) -> list[str]:
+    """Problems of the files of the feed in ``directory`` served under ``url`` (ending with "/"), in every format."""
+    problems = []
+    for fmt in FORMATS:
+        found = CHECKS[fmt.name]((directory / fmt.file_name).read_bytes(), url + fmt.file_name)
+        problems += [f"{fmt.file_name}: {problem}" for problem in found]
+    return problems
 
 
 def _instant(value: str) -> float:

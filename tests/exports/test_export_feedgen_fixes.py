@@ -15,7 +15,7 @@ from lxml import etree
 from exports.archive import ArticleRow, Carrier, SiteRow
 from exports.entries import EntryContext, build_entry
 from exports.feeds import FeedSpec
-from exports.xmlfeeds import render_atom, render_rss
+from exports.formats import ATOM_FEED, RSS_FEED
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -59,7 +59,7 @@ def article(**fields: object) -> ArticleRow:
 def our_feeds() -> tuple[etree._Element, etree._Element]:
     carrier = (OTHER, Carrier(2, "aljazeera", "https://aljazeera.example/news/9", "2024-05-02T08:00:00+00:00"))
     entry = build_entry(article(), SITE, EntryContext(BASE), (carrier,))
-    return etree.fromstring(render_rss(SPEC, [entry])), etree.fromstring(render_atom(SPEC, [entry]))
+    return etree.fromstring(RSS_FEED.render(SPEC, [entry])), etree.fromstring(ATOM_FEED.render(SPEC, [entry]))
 
 
 def plain_feedgen() -> FeedGenerator:
@@ -153,7 +153,7 @@ def test_our_content_is_typed_html_in_atom_and_escaped_in_rss() -> None:
 
 def test_feed_dates_never_come_from_the_clock() -> None:
     entry = build_entry(article(), SITE, EntryContext(BASE))
-    first, second = render_atom(SPEC, [entry]), render_atom(SPEC, [entry])
+    first, second = ATOM_FEED.render(SPEC, [entry]), ATOM_FEED.render(SPEC, [entry])
     assert first == second
     assert b"<updated>2024-05-02T10:00:00+03:00</updated>" in first
-    assert b"<lastBuildDate>Thu, 02 May 2024 10:00:00 +0300</lastBuildDate>" in render_rss(SPEC, [entry])
+    assert b"<lastBuildDate>Thu, 02 May 2024 10:00:00 +0300</lastBuildDate>" in RSS_FEED.render(SPEC, [entry])

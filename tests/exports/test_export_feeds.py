@@ -12,9 +12,10 @@ from urllib.parse import parse_qs
 import feedparser
 import pytest
 from conftest import FeedArchive
-from feedrules import check_atom, check_json, check_rss
+from feedrules import check_feed_directory
 from lxml import etree
 
+from exports.formats import FORMATS
 from exports.writer import STATE_FILE, export_feeds
 
 BASE = "http://127.0.0.1:8080/"
@@ -34,9 +35,7 @@ def url_of(out: Path, path: Path) -> str:
 
 def assert_valid(out: Path) -> None:
     for directory in feed_dirs(out):
-        for name, check in (("rss.xml", check_rss), ("atom.xml", check_atom), ("feed.json", check_json)):
-            path = directory / name
-            assert check(path.read_bytes(), url_of(out, path)) == [], path
+        assert check_feed_directory(directory, url_of(out, directory) + "/") == [], directory
 
 
 @pytest.fixture
@@ -70,7 +69,7 @@ def syndicated(feed_archive: FeedArchive) -> dict[str, dict]:
     return {"first": first, "copy": copy, "other": other}
 
 
-def test_layout_every_feed_in_three_formats_plus_opml_and_index(
+def test_layout_every_feed_in_every_format_plus_opml_and_index(
     feed_archive: FeedArchive, syndicated: dict[str, dict], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
@@ -81,7 +80,7 @@ def test_layout_every_feed_in_three_formats_plus_opml_and_index(
          "agencies/anadolu"]
     )  # fmt: skip
     for directory in feed_dirs(out):
-        assert sorted(p.name for p in directory.iterdir()) == ["atom.xml", "feed.json", "rss.xml"]
+        assert sorted(p.name for p in directory.iterdir()) == sorted(f.file_name for f in FORMATS)
     assert report.feeds_written == 7 and report.feeds_unchanged == 0
     opml = etree.parse(str(out / "index.opml")).getroot()
     assert opml.get("version") == "2.0"

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 from conftest import FeedArchive
-from feedrules import check_atom, check_json, check_rss
+from feedrules import check_feed_directory
 from lxml import etree
 
 from crawler.extraction.title import MAX_TITLE
+from exports.formats import FORMATS
 from exports.html import paragraphs_html, plain_text, strip_tags
 from exports.writer import export_feeds
 
@@ -34,7 +35,7 @@ def titles(feed_dir: Path) -> tuple[list[str], list[str], list[str]]:
 
 
 def documents(feed_dir: Path) -> dict[str, str]:
-    return {name: (feed_dir / name).read_text("utf-8") for name in ("rss.xml", "atom.xml", "feed.json")}
+    return {f.file_name: (feed_dir / f.file_name).read_text("utf-8") for f in FORMATS}
 
 
 def test_a_hostile_paragraph_is_linear_work_for_plain_text() -> None:
@@ -71,10 +72,7 @@ def test_tag_shaped_text_in_a_title_survives_as_text(feed_archive: FeedArchive, 
     for feed_dir, expected in ((out / "sites" / "humanvoice", title), (out / "sites" / "aljazeera", "عاجل: خبر")):
         rss, atom, listing = titles(feed_dir)
         assert rss == atom == listing == [expected]
-        url = BASE + feed_dir.relative_to(out).as_posix() + "/"
-        assert check_rss((feed_dir / "rss.xml").read_bytes(), url + "rss.xml") == []
-        assert check_atom((feed_dir / "atom.xml").read_bytes(), url + "atom.xml") == []
-        assert check_json((feed_dir / "feed.json").read_bytes(), url + "feed.json") == []
+        assert check_feed_directory(feed_dir, BASE + feed_dir.relative_to(out).as_posix() + "/") == []
 
 
 def test_bidi_overrides_reach_no_feed(feed_archive: FeedArchive, tmp_path: Path) -> None:

@@ -7,16 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import new_archive
-from feedrules import check_atom, check_json, check_rss
+from feedrules import CHECKS, check_feed_directory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exports.archive import ArticleRow, Carrier, SiteRow
 from exports.entries import EntryContext, build_entry
 from exports.feeds import FeedSpec
-from exports.jsonfeed import render_json
+from exports.formats import FORMATS
 from exports.writer import export_feeds
-from exports.xmlfeeds import render_atom, render_rss
 
 BASE = "http://127.0.0.1:8080/"
 TRICKY = [
@@ -78,11 +77,10 @@ def articles(draw: st.DrawFn) -> ArticleRow:
 def test_any_article_yields_valid_feeds(article: ArticleRow, carrier_url: str, summary_only: bool) -> None:
     carriers = ((OTHER, Carrier(2, "other", carrier_url, "2024-05-03T00:00:00+00:00")),)
     entry = build_entry(article, SITE, EntryContext(BASE, summary_only), carriers)
-    assert check_rss(render_rss(SPEC, [entry]), BASE + "sites/site/rss.xml") == []
-    assert check_atom(render_atom(SPEC, [entry]), BASE + "sites/site/atom.xml") == []
-    assert check_json(render_json(SPEC, [entry]), BASE + "sites/site/feed.json") == []
+    for fmt in FORMATS:
+        assert CHECKS[fmt.name](fmt.render(SPEC, [entry]), SPEC.url(fmt.file_name)) == [], fmt.name
     if summary_only:
-        assert entry.content_html is None
+        assert entry.body_html is None
     try:
         assert entry.id == uuid.UUID(article.uid.strip()).urn
     except ValueError:
@@ -108,7 +106,4 @@ def test_any_names_yield_safe_paths_and_valid_feeds(
     from urllib.parse import quote
 
     for directory in sorted(p.parent for p in out.rglob("rss.xml")):
-        url = BASE + quote(directory.relative_to(out).as_posix()) + "/"
-        assert check_rss((directory / "rss.xml").read_bytes(), url + "rss.xml") == []
-        assert check_atom((directory / "atom.xml").read_bytes(), url + "atom.xml") == []
-        assert check_json((directory / "feed.json").read_bytes(), url + "feed.json") == []
+        assert check_feed_directory(directory, BASE + quote(directory.relative_to(out).as_posix()) + "/") == []

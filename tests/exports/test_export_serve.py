@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FeedArchive
+from feedrules import SERVED_TYPES
 
 from exports.serve import ExportServer, make_server
 from exports.writer import export_feeds
@@ -86,17 +87,7 @@ def test_binds_to_loopback_by_default(served: tuple[ExportServer, Path]) -> None
     assert server.server_address[0] == "127.0.0.1"
 
 
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("/all/rss.xml", "application/rss+xml; charset=utf-8"),
-        ("/all/atom.xml", "application/atom+xml; charset=utf-8"),
-        ("/all/feed.json", "application/feed+json; charset=utf-8"),
-        ("/index.opml", "text/x-opml; charset=utf-8"),
-        ("/", "text/html; charset=utf-8"),
-        ("/categories/%D8%B3%D9%8A%D8%A7%D8%B3%D8%A9/rss.xml", "application/rss+xml; charset=utf-8"),
-    ],
-)
+@pytest.mark.parametrize(("path", "expected"), SERVED_TYPES)
 def test_content_types_and_caching_headers(served: tuple[ExportServer, Path], path: str, expected: str) -> None:
     server, _ = served
     response = request(server, path)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FeedArchive
+from feedrules import SERVED_TYPES
 
 from exports.writer import export_feeds
 
@@ -130,17 +131,7 @@ def nginx(feed_archive: FeedArchive, tmp_path: Path) -> Iterator[Nginx]:
             process.wait()
 
 
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("/all/rss.xml", "application/rss+xml; charset=utf-8"),
-        ("/all/atom.xml", "application/atom+xml; charset=utf-8"),
-        ("/all/feed.json", "application/feed+json; charset=utf-8"),
-        ("/index.opml", "text/x-opml; charset=utf-8"),
-        ("/", "text/html; charset=utf-8"),
-        ("/categories/%D8%B3%D9%8A%D8%A7%D8%B3%D8%A9/rss.xml", "application/rss+xml; charset=utf-8"),
-    ],
-)
+@pytest.mark.parametrize(("path", "expected"), SERVED_TYPES)
 def test_feeds_are_served_with_their_content_types(nginx: Nginx, path: str, expected: str) -> None:
     response, body = nginx.request("GET", path)
     assert response.status == 200

@@ -10,7 +10,7 @@ from crawler.ops.table import display_width
 from crawler.registry import load_registry
 
 EXIT_PROBLEMS = 1
-EXIT_OFFLINE = 2
+EXIT_OFFLINE = 4
 
 # Fixed widths so rows can be printed as each site finishes; the Arabic name goes last on the line, where
 # the terminal's right-to-left reordering cannot displace the other columns.
@@ -71,7 +71,7 @@ def doctor_command(site_ids: tuple[str, ...], sites_file: str | None, articles: 
 
     Needs internet access. Fetches each site's feeds and sitemaps (or, for a site that lists none, those its
     homepage and robots.txt declare), counts their entries, then fetches a few articles and extracts them.
-    Exits 1 when any site has a problem and 2 when the machine is offline.
+    Exits 1 when any site has a problem and 4 when the machine is offline (as `akhbar run` does).
 
     \b
     Example: akhbar doctor --site aljazeera --site hespress --articles 5

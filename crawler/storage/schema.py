@@ -231,10 +231,8 @@ def m005_one_normalizer(conn: sqlite3.Connection) -> None:
     for article_id, title, body in articles:
         fp = fingerprint(title, body or "")
         conn.execute("UPDATE articles SET content_hash = ? WHERE id = ?", (fp.content_hash, article_id))
-        conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-        conn.execute(
-            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (article_id, fp.search_title, fp.search_body),
+        conn.execute(  # only the columns this migration knows: later migrations add their own
+            "UPDATE articles_fts SET title = ?, body = ? WHERE rowid = ?", (fp.search_title, fp.search_body, article_id)
         )
         conn.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
         conn.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))

@@ -11,59 +11,38 @@ against a real site. Fetching goes through one injectable function so tests can 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import importlib
 import socket
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
-from crawler import __version__
+from protego import Protego
+
 from crawler.discovery.autodiscovery import feed_links, robots_sitemaps
 from crawler.discovery.feeds import parse_feed
-from crawler.discovery.model import DiscoveredLink, DiscoveryError, SourceResult, maybe_gunzip
+from crawler.discovery.model import DiscoveredLink, DiscoveryError, SourceResult
 from crawler.discovery.sitemaps import parse_sitemap
 from crawler.discovery.urlkind import is_article_url
+from crawler.fetch_policy import Response, fetch_url, read_robots, robots_allow, robots_url
 from crawler.registry import Site
 
-USER_AGENT = f"Akhbar/{__version__.rsplit('.', 1)[0]} (+https://github.com/akhbar-news/akhbar)"
 OFFLINE_MESSAGE = "no internet: doctor needs network access to reach the sites"
-MAX_BODY = 20 * 1024 * 1024
 MAX_CHILD_SITEMAPS = 3
 """Child sitemaps fetched from a sitemap index (newest first): enough to see that the index works."""
-CHALLENGE_STATUSES = frozenset({202, 403, 429, 503})
-CHALLENGE_MARKERS = (
-    b"captcha", b"cf-chl", b"challenge", b"just a moment", b"attention required", b"ddos-guard",
-    b"are you a robot", b"access denied",
-)  # fmt: skip
 
 
 class OfflineError(RuntimeError):
     """The machine cannot reach the sites at all (no DNS, no route): nothing useful can be checked."""
 
 
-@dataclass(frozen=True)
-class Response:
-    """What one fetch gave: status 0 and ``error`` when no HTTP response came back."""
-
-    url: str
-    """Final URL, after redirects."""
-    status: int
-    body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Response headers, names in lower case."""
-    error: str | None = None
-
-
 Fetch = Callable[[str, float], Response]
-"""``fetch(url, timeout)``: one GET with Akhbar's User-Agent, never raising for HTTP or network errors."""
+"""``fetch(url, timeout)``: one GET with Akhbar's User-Agent, never raising for HTTP or network errors
+(``crawler.fetch_policy.fetch_url``)."""
 Probe = Callable[[str, float], None]
 """``probe(url, timeout)``: raises OfflineError when the machine has no way to reach ``url``."""
 Extractor = Callable[..., Any]
@@ -145,38 +124,6 @@ class SiteReport:
         return not self.problems
 
 
-def _read_body(response: Any, limit: int = MAX_BODY) -> bytes:
-    body: bytes = response.read(limit)
-    if (response.headers.get("Content-Encoding") or "").lower() == "gzip":
-        # Capped decompression; a broken or mislabelled body is kept as served.
-        with contextlib.suppress(DiscoveryError):
-            body = maybe_gunzip(body)
-    return body
-
-
-def fetch_url(url: str, timeout: float) -> Response:
-    """GET ``url`` with urllib and Akhbar's User-Agent; HTTP and network errors become a Response."""
-    request = urllib.request.Request(
-        url,
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", "Accept": "*/*"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            return Response(response.geturl(), response.status, _read_body(response), headers)
-    except urllib.error.HTTPError as exc:
-        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
-        try:
-            body = _read_body(exc)
-        except OSError:
-            body = b""
-        return Response(exc.geturl() or url, exc.code, body, headers)
-    except urllib.error.URLError as exc:
-        return Response(url, 0, error=str(exc.reason))
-    except (OSError, ValueError) as exc:  # timeouts, resets, malformed URLs
-        return Response(url, 0, error=str(exc) or type(exc).__name__)
-
-
 _OFFLINE_ERRNOS = frozenset({errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
 
 
@@ -203,13 +150,9 @@ def check_online(url: str, timeout: float = 5.0) -> None:
 
 
 def is_bot_challenge(response: Response) -> bool:
-    """A challenge or captcha page served instead of the content (Cloudflare, DDoS-Guard, PerimeterX…)."""
-    if response.headers.get("cf-mitigated", "").lower() == "challenge":
-        return True
-    if response.status not in CHALLENGE_STATUSES:
-        return False
-    head = response.body[:65536].lower()
-    return any(marker in head for marker in CHALLENGE_MARKERS)
+    """A challenge or captcha page served instead of the content, as the crawl tells one
+    (``crawler.fetch_policy.challenge_reason``)."""
+    return response.challenge is not None
 
 
 def _http_problem(response: Response) -> str | None:
@@ -243,11 +186,6 @@ def _newest_first(links: Iterable[DiscoveredLink]) -> list[DiscoveredLink]:
     return sorted(links, key=key, reverse=True)
 
 
-def _robots(base_url: str) -> str:
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}/robots.txt"
-
-
 class _SiteCheck:
     """The checks of one site, sharing its fetch function, politeness delay and robots.txt rules."""
 
@@ -257,7 +195,7 @@ class _SiteCheck:
         self.timeout = timeout
         self.extractor = extractor
         self.report = SiteReport(site=site)
-        self.robots: RobotFileParser | None = None
+        self.robots: Protego | None = None
         self.robots_text = ""
         self._fetched_once = False
 
@@ -268,15 +206,13 @@ class _SiteCheck:
         return self.fetch_fn(url, self.timeout)
 
     def allowed(self, url: str) -> bool:
-        return self.robots is None or self.robots.can_fetch(USER_AGENT, url)
+        return robots_allow(self.robots, url)
 
     def load_robots(self) -> None:
-        response = self.fetch(_robots(self.site.url))
+        response = self.fetch(robots_url(self.site.url))
+        self.robots = read_robots(response)
         if response.status == 200 and response.body:
             self.robots_text = response.body.decode("utf-8", errors="replace")
-            parser = RobotFileParser()
-            parser.parse(self.robots_text.splitlines())
-            self.robots = parser
 
     def problem(self, url: str, text: str) -> None:
         self.report.problems.append(f"{url}: {text}")
@@ -407,8 +343,7 @@ def _on_hosts(url: str, hosts: tuple[str, ...]) -> bool:
 
 
 def _decode(response: Response) -> str:
-    content_type = response.headers.get("content-type", "")
-    charset = content_type.partition("charset=")[2].split(";")[0].strip().strip("\"'") or None
+    charset = response.charset
     try:
         encoding = importlib.import_module("crawler.extraction.encoding")
         text: str = encoding.decode_html(response.body, charset)[0]
@@ -461,7 +396,6 @@ def run_doctor(
 
 
 __all__ = [
-    "USER_AGENT",
     "ArticleCheck",
     "OfflineError",
     "Response",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from crawler import __version__
+from crawler.fetch_policy import contact_url, user_agent
 
 BOT_NAME = "akhbar"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -59,8 +59,9 @@ AKHBAR_MAX_ROBOTS_SITEMAPS = 50
 """Distinct ``Sitemap:`` lines of a robots.txt followed at most (the rest are counted ``cut/robots_sitemaps``)."""
 AKHBAR_RUN_DEADLINE = 0.0
 """Seconds after which the run stops cleanly, stores what it fetched and exports (0: no deadline)."""
-AKHBAR_CONTACT_URL = os.environ.get("AKHBAR_CONTACT_URL") or "https://github.com/akhbar-news/akhbar"
-"""Where a publisher can reach whoever runs this crawler; part of the User-Agent."""
+AKHBAR_CONTACT_URL = contact_url()
+"""Where a publisher can reach whoever runs this crawler; part of the User-Agent (the environment's
+``AKHBAR_CONTACT_URL``, else the project's page)."""
 
 AKHBAR_PROGRESS_ENABLED = True
 """Log one progress line per site while a crawl runs (crawler.ops.progress)."""
@@ -80,7 +81,7 @@ AKHBAR_REDIS_ITEMS_KEY = "akhbar:items"
 """Redis list of articles waiting for `akhbar ingest`."""
 
 # -- Politeness ------------------------------------------------------------------------------------------------
-USER_AGENT = f"Akhbar/{__version__} (+{AKHBAR_CONTACT_URL})"
+USER_AGENT = user_agent(AKHBAR_CONTACT_URL)  # the one `akhbar doctor` and `akhbar extract URL` send too
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "crawler.middlewares.robots.BoundedRobotParser"
 # A page's <meta http-equiv="refresh"> is not followed: publishers could point it anywhere (an admin URL of

@@ -19,6 +19,7 @@ from lxml import html as lxml_html
 from crawler import doctor
 from crawler.cli.doctor import doctor_command
 from crawler.doctor import OfflineError, Response, SiteReport, check_online, is_bot_challenge, run_doctor
+from crawler.fetch_policy import user_agent
 from crawler.registry import Site, parse_registry
 
 ARTICLE_1 = "/news/2024/01/15/وزير-المالية-يعلن-الموازنة-الجديدة"
@@ -231,7 +232,7 @@ def test_site_without_sources_uses_homepage_links_and_robots_sitemaps(reports: d
 
 def test_requests_carry_an_honest_user_agent(reports: dict[str, SiteReport], server: Server) -> None:
     assert server.user_agents
-    assert set(server.user_agents) == {"Akhbar/0.1 (+https://github.com/akhbar-news/akhbar)"}
+    assert set(server.user_agents) == {user_agent()}  # the crawl's and extract's (tests/crawl/test_fetch_callers.py)
 
 
 def test_without_extraction_layer_pages_are_fetched_but_not_blamed(server: Server) -> None:

@@ -1,7 +1,8 @@
 """``akhbar extract`` and ``akhbar date``: the extraction layer from the command line.
 
 ``extract`` runs the same code as the spider on saved pages or URLs and prints JSON; ``date`` shows which
-date the extractor reads from a visible date string, a help for whoever writes a site entry.
+date the extractor reads from a visible date string, a help for whoever writes a site entry. URLs are fetched
+under the crawl's policy (``crawler.fetch_policy``): its User-Agent, its robots.txt rules, its challenge pages.
 """
 
 from __future__ import annotations
@@ -9,26 +10,26 @@ from __future__ import annotations
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
 from datetime import datetime
-from email.message import Message
+from http.client import responses as http_reasons
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+from protego import Protego
 
 from crawler.cli.options import RegistryProblems
 from crawler.extraction import ExtractionError, extract, parse_date
 from crawler.extraction.dates import format_date
+from crawler.fetch_policy import fetch_url, read_robots, robots_allow, robots_url
 from crawler.registry import RegistryError, Site, load_registry
 
-USER_AGENT = "Akhbar/0.1 (+https://github.com/akhbar; extraction check)"
 FETCH_TIMEOUT = 30
+ACCEPT = "text/html,*/*;q=0.5"
 
 
 class SourceError(Exception):
-    """A page that could not be read (missing file, HTTP error), with the reason."""
+    """A page that could not be read (missing file, HTTP error, disallowed by robots.txt), with the reason."""
 
 
 def _registry_site(site_id: str | None, url: str | None) -> Site | None:
@@ -40,29 +41,43 @@ def _registry_site(site_id: str | None, url: str | None) -> Site | None:
     return registry.site_for_host(host) if host else None
 
 
-def _fetch(url: str) -> tuple[bytes, str | None, str]:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            data = response.read()
-            headers: Message = response.headers
-            return data, headers.get_content_charset(), response.geturl()
-    except urllib.error.HTTPError as exc:
-        raise SourceError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise SourceError(f"cannot fetch {url}: {reason}") from exc
+class Fetcher:
+    """Fetches the URLs of one command under the fetch policy, reading each host's robots.txt once."""
 
+    def __init__(self, *, obey_robots: bool = True) -> None:
+        self.obey_robots = obey_robots
+        self.robots: dict[str, Protego | None] = {}
 
-def _read(source: str) -> tuple[bytes, str | None, str]:
-    """``(bytes, HTTP charset, URL)`` of a file path or an http(s) URL."""
-    if urlsplit(source).scheme in ("http", "https"):
-        return _fetch(source)
-    path = Path(source)
-    try:
-        return path.read_bytes(), None, path.resolve().as_uri()
-    except OSError as exc:
-        raise SourceError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    def allowed(self, url: str) -> bool:
+        if not self.obey_robots:
+            return True
+        where = robots_url(url)
+        if where not in self.robots:
+            self.robots[where] = read_robots(fetch_url(where, FETCH_TIMEOUT))
+        return robots_allow(self.robots[where], url)
+
+    def fetch(self, url: str) -> tuple[bytes, str | None, str]:
+        if not self.allowed(url):
+            raise SourceError(f"disallowed by robots.txt ({robots_url(url)}); --ignore-robots, for a site you run")
+        response = fetch_url(url, FETCH_TIMEOUT, accept=ACCEPT)
+        if response.status == 0:
+            raise SourceError(f"cannot fetch {url}: {response.error or 'no response'}")
+        if blocked := response.challenge:
+            raise SourceError(f"cannot fetch {url}: blocked: {blocked}")
+        if response.status >= 400:
+            reason = http_reasons.get(response.status, "")
+            raise SourceError(f"cannot fetch {url}: HTTP {response.status} {reason}".rstrip())
+        return response.body, response.charset, response.url
+
+    def read(self, source: str) -> tuple[bytes, str | None, str]:
+        """``(bytes, HTTP charset, URL)`` of a file path or an http(s) URL."""
+        if urlsplit(source).scheme in ("http", "https"):
+            return self.fetch(source)
+        path = Path(source)
+        try:
+            return path.read_bytes(), None, path.resolve().as_uri()
+        except OSError as exc:
+            raise SourceError(f"cannot read {source}: {exc.strerror or exc}") from exc
 
 
 def _emit(line: str) -> None:
@@ -74,20 +89,28 @@ def _emit(line: str) -> None:
 @click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
 @click.option("--url", help="The page's URL, for a saved file (resolves links; picks the registry site).")
 @click.option("--site", "site_id", metavar="ID", help="Registry site id: its time zone, names and selectors.")
-def extract_command(sources: tuple[str, ...], url: str | None, site_id: str | None) -> None:
+@click.option(
+    "--ignore-robots",
+    is_flag=True,
+    help="Fetch URLs that robots.txt disallows: for debugging a site you run, never someone else's.",
+)
+def extract_command(sources: tuple[str, ...], url: str | None, site_id: str | None, ignore_robots: bool) -> None:
     """Extract article pages (saved files or URLs) and print them as JSON.
 
     One source prints one JSON object; several print one object per line (JSON Lines), in order. A page
-    that cannot be read is reported on stderr and makes the exit code 1; the others still print.
+    that cannot be read is reported on stderr and makes the exit code 1; the others still print. URLs are
+    fetched as the crawl fetches them: its User-Agent (AKHBAR_CONTACT_URL), and a URL that the site's
+    robots.txt disallows is refused, not fetched.
 
     Example: akhbar extract saved/story.html --url https://www.youm7.com/story/2024/5/13/x/6577 --site youm7
     """
     if url and len(sources) > 1:
         raise click.UsageError("--url names one page; give one FILE_OR_URL with it")
     failed = 0
+    fetcher = Fetcher(obey_robots=not ignore_robots)
     for source in sources:
         try:
-            data, charset, fetched_url = _read(source)
+            data, charset, fetched_url = fetcher.read(source)
             page_url = url or fetched_url
             site = _registry_site(site_id, page_url)
             record = extract(data, page_url, site=site, header_charset=charset)

@@ -4,8 +4,8 @@ Flags, per site and run:
 
 - ``yield_zero``: no new or updated article although the site yielded some in one of the previous runs
   (``LOOKBACK`` runs back) — the typical sign of a changed layout, a moved feed or a block;
-- ``blocked``: the crawl saw challenge pages (``akhbar/site/<id>/blocked``), most answers were
-  401/403/429/503, or every request failed without an answer, other than by failing to resolve or connect;
+- ``blocked``: the crawl saw challenge pages (``akhbar/site/<id>/blocked``) or at least half of the answers
+  were 401/403/429/503: ``crawler.fetch_policy.site_blocked``, the rule the run's own ``blocked`` status follows;
 - ``extraction_failing``, ``sources_failing``, ``unreachable``: the status the run itself recorded;
 - ``offline``: the whole run reached no site (``runs.status`` is ``offline``): every site carries this one flag
   and nothing else, since nothing is known of the sites themselves.
@@ -18,11 +18,11 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.fetch_policy import site_blocked
 from crawler.ops.outage import OFFLINE
 from crawler.ops.table import render_table
 
 LOOKBACK = 3
-BLOCK_STATUSES = ("401", "403", "429", "503")
 
 
 @dataclass
@@ -58,14 +58,13 @@ class SiteRun:
 
 
 def blocked(row: SiteRun) -> bool:
-    """Challenge pages were seen, most answers were refusals, or there was traffic and not one answer."""
-    if row.blocked:
-        return True
-    refused = sum(row.statuses.get(code, 0) for code in BLOCK_STATUSES)
-    if row.responses and refused * 2 >= row.responses:
-        return True
-    # A host that does not resolve or connect is ``unreachable`` (the run's own status), not blocked.
-    return bool(row.requests and not row.responses and row.errors and row.status != "unreachable")
+    """``site_blocked`` of the row's counts: challenge pages were seen, or answers were mostly refusals.
+
+    Read again from the counts, not from ``row.status``, so that runs recorded before the rule changed are
+    judged by today's rule.
+    """
+    detail = {"blocked": row.blocked, **{f"status/{code}": count for code, count in row.statuses.items()}}
+    return site_blocked({"responses": row.responses, "detail": detail})
 
 
 def _site_run(record: sqlite3.Row) -> SiteRun:

@@ -18,6 +18,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from crawler.fetch_policy import site_blocked
 from crawler.items import Article
 from crawler.ops.outage import network_failure_only, run_status
 from crawler.registry import load_registry
@@ -55,7 +56,8 @@ def per_site_figures(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def site_status(figures: dict[str, Any]) -> str:
     """What went wrong with a site in a run, so that a broken site never looks like "no news today".
 
-    In order of precedence: failed (the archive could not store its articles) > blocked > unreachable (not one
+    In order of precedence: failed (the archive could not store its articles) > blocked (challenge pages, or
+    answers mostly refusals: ``crawler.fetch_policy.site_blocked``) > unreachable (not one
     answer, every request failed to resolve or connect: the same status whatever the discovery mode) >
     extraction_failing > sources_failing > feeds_empty > unreachable (no answer, other errors) > ok.
     """
@@ -67,7 +69,7 @@ def site_status(figures: dict[str, Any]) -> str:
     kept += detail.get("queued", 0)  # a process of a distributed crawl hands its articles to `akhbar ingest`
     sources_ok = detail.get("feeds_ok", 0) + detail.get("sitemaps_ok", 0)
     sources_empty = detail.get("feeds_empty", 0) + detail.get("sitemaps_empty", 0)
-    if detail.get("blocked"):
+    if site_blocked(figures):
         return "blocked"
     if network_failure_only(figures):
         return "unreachable"

@@ -33,7 +33,6 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from twisted.web.http import PotentialDataLoss
 
-from crawler import __version__
 from crawler.discovery import (
     DiscoveredLink,
     DiscoveryError,
@@ -50,6 +49,7 @@ from crawler.distributed.archive_view import crawl_archive, may_write
 from crawler.extraction.model import ExtractionError
 from crawler.extraction.pool import ExtractionPool, ExtractionTimeout, default_workers
 from crawler.extraction.template import SiteTemplate, strip_lines
+from crawler.fetch_policy import user_agent
 from crawler.items import Article
 from crawler.middlewares.blocked import SiteBlocked
 from crawler.ops.outage import NETWORK_REASONS, find_outage
@@ -154,7 +154,7 @@ class NewsSpider(scrapy.Spider):
         if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["project"]:
             contact = settings.get("AKHBAR_CONTACT_URL")
             if contact:
-                settings.set("USER_AGENT", f"Akhbar/{__version__} (+{contact})", priority="spider")
+                settings.set("USER_AGENT", user_agent(contact), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:

@@ -21,7 +21,8 @@ from faultserver import (
 )
 
 from crawler.discovery.autodiscovery import MAX_ROBOTS_BYTES, MAX_ROBOTS_SITEMAPS, robots_sitemap_lines
-from crawler.middlewares.robots import BoundedRobotParser, bounded
+from crawler.fetch_policy import bounded
+from crawler.middlewares.robots import BoundedRobotParser
 
 DAY = "/news/2024/05/14"
 

@@ -16,6 +16,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import crawler.browse as plugin
+from crawler.cli.options import DEMO_DB
 
 ARCHIVE_NAME = "akhbar"
 """The database name, hence the URL (``/akhbar/...``), of the archive in Datasette."""
@@ -36,7 +37,7 @@ class ArchiveProblem(ValueError):
 def check_archive(path: Path) -> None:
     """Raise ArchiveProblem unless ``path`` is an SQLite archive with the tables Akhbar creates."""
     if not path.exists():
-        raise ArchiveProblem(f"no archive at {path}: run `akhbar crawl` (or `akhbar demo`) first")
+        raise ArchiveProblem(f"no archive at {path}: run `akhbar crawl` first (`akhbar demo` writes {DEMO_DB})")
     if not path.is_file():
         raise ArchiveProblem(f"{path} is not a file")
     if any(c in str(path) for c in "?#%"):

@@ -34,11 +34,12 @@ unit: install  ## the test suite alone
 
 test: lint typecheck unit  ## ruff, mypy and the test suite
 
-bench: install  ## every benchmark (about 30 minutes on 2 cores); rewrites docs/benchmarks.md
+bench: install  ## every benchmark (about 45 minutes on 2 cores); rewrites docs/benchmarks.md
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/dedupe.py --articles 100000
 	$(BIN)/python -m benchmarks.export
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/search.py --articles 100000
 	$(BIN)/python benchmarks/crawl.py --scaling 1000,5000,20000
 	$(BIN)/python benchmarks/profile_crawl.py
 

@@ -6,8 +6,8 @@ worker computes in a crawl (content hash, normalized search text, MinHash signat
 apart). Then, each into a fresh archive with the real schema, in the same run:
 
 - ``executemany of the same rows`` (the baseline): every row the store writes for these articles (articles,
-  full-text index, MinHash signatures, LSH band keys, stories), inserted with one ``executemany`` per table per
-  batch of 100 in a transaction;
+  full-text index and its vocabulary, MinHash signatures, LSH band keys, stories), inserted with one
+  ``executemany`` per table per batch of 100 in a transaction;
 - ``executemany of the articles rows only``: the ``articles`` columns alone, for reference;
 - ``Archive.store``: the store pipeline's call with the worker's fingerprints, batches of 100, one transaction
   each: the crawl's store stage. Unlike the baseline it also looks up each URL, same-text twin and LSH
@@ -127,7 +127,8 @@ def run_same_rows(tmp: Path, items: list[Article], fps: list[Fingerprint]) -> fl
     """Every table the store writes, values computed beforehand, one executemany per table per batch."""
     archive = fresh_archive(tmp, "bulk")
     names, rows = article_rows(archive, items)
-    fts = [(fp.search_title, fp.search_body) for fp in fps]
+    fts = [(fp.search_title, fp.search_body, fp.stem_title, fp.stem_body) for fp in fps]
+    seen_terms: set[str] = set()  # the vocabulary rows the store writes: each term once
     sigs = [fp.signature_array() for fp in fps]
     now = utcnow()
     sql = f"INSERT INTO articles ({', '.join(names)}, story_id) VALUES ({', '.join('?' * (len(names) + 1))})"
@@ -143,8 +144,11 @@ def run_same_rows(tmp: Path, items: list[Article], fps: list[Fingerprint]) -> fl
                 [(i, i, items[i - 1].site, items[i - 1].published, now) for i in ids],
             )
             archive.conn.executemany(sql, [[*rows[i - 1], i] for i in ids])
-            archive.conn.executemany("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                                     [(i, *fts[i - 1]) for i in ids])  # fmt: skip
+            archive.conn.executemany("INSERT INTO articles_fts (rowid, title, body, title_stems, body_stems)"
+                                     " VALUES (?, ?, ?, ?, ?)", [(i, *fts[i - 1]) for i in ids])  # fmt: skip
+            terms = {t for i in ids for t in fps[i - 1].terms} - seen_terms
+            seen_terms |= terms
+            archive.conn.executemany("INSERT INTO search_terms (term) VALUES (?)", [(t,) for t in terms])
             sig_rows = [(i, sig) for i in ids if (sig := sigs[i - 1]) is not None]
             archive.conn.executemany("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
                                      [(i, minhash.to_blob(s)) for i, s in sig_rows])  # fmt: skip

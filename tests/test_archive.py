@@ -161,8 +161,8 @@ def test_search_filters_and_bad_syntax(archive: Archive) -> None:
     assert [h.site for h in search(archive.conn, "أستانة", agency="anadolu")] == ["alpha"]
     assert [h.site for h in search(archive.conn, "أستانة", since="2024-05-05")] == ["alpha"]
     assert [h.site for h in search(archive.conn, "أستانة", sites=["beta"])] == ["beta"]
-    with pytest.raises(SearchError, match="cannot search"):
-        search(archive.conn, 'أستانة AND "')
+    # What FTS5 would refuse (a lone quote, a dangling operator) is read as words: never an error.
+    assert {h.site for h in search(archive.conn, 'أستانة AND "')} == {"alpha", "beta"}
     with pytest.raises(SearchError, match="no words"):
         search(archive.conn, "؟!")
 

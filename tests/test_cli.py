@@ -79,6 +79,8 @@ def test_search_and_stats_read_the_archive(tmp_path: Path, archive: Archive) -> 
     assert result.exit_code == 0, result.output
     assert '"title": "الأمم المتحدة تجتمع"' in result.output  # UTF-8, not ASCII-escaped
     result = runner.invoke(main, ["search", 'الامم AND "', "--db", db_path])
-    assert result.exit_code == 2 and "cannot search" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0 and "الأمم المتحدة تجتمع" in result.output and "Traceback" not in result.output
+    result = runner.invoke(main, ["search", "؟!", "--db", db_path])
+    assert result.exit_code == 2 and "no words" in result.output and "Traceback" not in result.output
     result = runner.invoke(main, ["stats", "--db", db_path])
     assert result.exit_code == 0 and "1 articles" in result.output and "anadolu" in result.output

@@ -33,8 +33,8 @@ def _open(db: str) -> sqlite3.Connection:
 @click.argument("query")
 @db_option
 @click.option("--site", "sites", multiple=True, metavar="ID", help="Only these sites (repeatable).")
-@click.option("--since", default=None, metavar="DATE", help="Published on or after (YYYY-MM-DD).")
-@click.option("--until", default=None, metavar="DATE", help="Published before (YYYY-MM-DD).")
+@click.option("--since", default=None, metavar="DATE", help="Published on or after (YYYY-MM-DD, or an ISO time).")
+@click.option("--until", default=None, metavar="DATE", help="Published before (YYYY-MM-DD, or an ISO time).")
 @click.option("--agency", default=None, metavar="ID", help="Credited to this agency (anadolu, afp, …).")
 @click.option("--category", default=None, help="In this category, as the site names it.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
@@ -50,9 +50,20 @@ def search_command(
     limit: int,
     as_json: bool,
 ) -> None:
-    """Full-text search on normalized Arabic: احمد finds أحمد, الامم finds الأمم.
+    """Full-text search as an Arabic reader expects: احمد finds أحمد, معتقل finds والمعتقلين.
 
-    Example: akhbar search "الامم المتحدة" --agency anadolu --since 2024-05-01 --json
+    \b
+    Words all match, each with its inflections (a prefix such as و ب ال, a plural,
+    dual, feminine or pronoun ending); an exact form ranks first and the snippet marks
+    the words as the page wrote them.
+      "exact phrase"   these words in this order, as written
+      a OR b           either (a OR b c: a or b, and c)
+      -word            leave out articles with the word (NOT word too)
+      word*            words that begin so
+    Anything else is read as words. An unknown --site or --agency, or a date that is
+    none, is an error (exit 2).
+
+    Example: akhbar search 'معتقل "الأمم المتحدة"' --agency anadolu --since 2024-05-01 --json
     """
     conn = _open(db)
     tty = sys.stdout.isatty()

@@ -26,6 +26,7 @@ from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage import minhash
 from crawler.storage.fingerprint import Fingerprint, fingerprint
+from crawler.storage.search_index import TermCache, write_row
 from crawler.storage.stories import StorySettings, rebuild_bands, record_banding, refresh_story, stored_banding
 from crawler.text.arabic import content_hash
 from crawler.text.dates import parse_iso
@@ -95,6 +96,8 @@ class Archive:
         self.conn: sqlite3.Connection = db.conn
         self.story = story or StorySettings()
         """How new articles are grouped into stories (the ``AKHBAR_STORY_*`` settings)."""
+        self.search_terms = TermCache()
+        """The vocabulary terms already stored (``crawler.storage.search_index``)."""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -176,7 +179,7 @@ class Archive:
         given = fingerprints if fingerprints is not None else [a.fingerprint for a in articles]
         if len(given) != len(articles):
             raise ValueError(f"{len(articles)} articles but {len(given)} fingerprints")
-        with self.transaction():
+        with self.search_terms.transaction(), self.transaction():
             outcomes = [self._store_one(article, fp) for article, fp in zip(articles, given, strict=True)]
             for site, keys in _boilerplate_by_site(articles).items():
                 self._strip_learned_boilerplate(site, keys)
@@ -285,10 +288,8 @@ class Archive:
     def _index_text(self, article_id: int, fp: Fingerprint, *, replace: bool = False) -> None:
         if replace:
             self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-        self.conn.execute(
-            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (article_id, fp.search_title, fp.search_body),
-        )
+        write_row(self.conn, article_id, fp.search_title, fp.search_body, fp.stem_title, fp.stem_body, fp.terms,
+                  self.search_terms)  # fmt: skip
 
     # -- site templates ----------------------------------------------------------------------------------
 

@@ -256,12 +256,22 @@ def m005_one_normalizer(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM site_templates")
 
 
+def m006_search_stems(conn: sqlite3.Connection) -> None:
+    """The search index gains stem columns and the archive a vocabulary (``crawler.storage.search_index``): the
+    index is built again from every article's stored title and body, with a progress line on stderr every 5,000
+    articles, and ranks an exact form above an inflection of it."""
+    from crawler.storage.search_index import rebuild
+
+    rebuild(conn)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
     ("002_archive_meta", m002_archive_meta),
     ("003_site_templates", m003_site_templates),
     ("004_site_feeds", m004_site_feeds),
     ("005_one_normalizer", m005_one_normalizer),
+    ("006_search_stems", m006_search_stems),
 ]
 
 

@@ -29,10 +29,11 @@ lint: install  ## ruff
 typecheck: install  ## mypy
 	$(BIN)/mypy
 
-unit: install  ## the test suite alone
-	$(BIN)/pytest
+unit: install  ## the fast inner loop: every test but those marked slow (a process or a server), under 30 s
+	$(BIN)/pytest -m "not slow"
 
-test: lint typecheck unit  ## ruff, mypy and the test suite
+test: lint typecheck  ## ruff, mypy and the whole test suite, slow tests included (what CI runs)
+	$(BIN)/pytest
 
 bench: install  ## every benchmark (about 45 minutes on 2 cores); rewrites docs/benchmarks.md
 	$(BIN)/python benchmarks/extraction.py

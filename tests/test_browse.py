@@ -249,3 +249,6 @@ def test_browse_refuses_a_missing_or_broken_archive_in_one_line(tmp_path: Path) 
         result = CliRunner().invoke(main, ["browse", "--db", str(path)])
         assert result.exit_code == 2, (path, result.output)
         assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+pytestmark = pytest.mark.slow  # starts a server or a process

@@ -97,6 +97,7 @@ def _folder(tmp_path: Path, demo_run: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "example"), EXAMPLES, ids=[f"{n}: {e}" for n, e in EXAMPLES])
 def test_the_example_runs_as_written(name: str, example: str, tmp_path: Path, demo_run: Path) -> None:
     if name in NEEDS_NETWORK:

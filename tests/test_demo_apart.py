@@ -57,6 +57,7 @@ def test_the_demo_sites_have_reserved_ids() -> None:
     assert all(site_id.startswith(DEMO_PREFIX) for site_id in DEMO_IDS)
 
 
+@pytest.mark.slow
 def test_the_demo_in_a_fresh_folder_writes_its_own_archive_and_feeds(demo_run: DemoRun) -> None:
     assert demo_run.result.returncode == 0, demo_run.result.stderr[-3000:]
     cwd = demo_run.cwd
@@ -69,6 +70,7 @@ def test_the_demo_in_a_fresh_folder_writes_its_own_archive_and_feeds(demo_run: D
     assert f"archive: {cwd.resolve() / 'data' / 'demo.db'}" in demo_run.result.stdout
 
 
+@pytest.mark.slow
 def test_the_demo_archive_and_feeds_hold_only_demo_sites(demo_run: DemoRun) -> None:
     feeds = demo_run.cwd / "feeds-demo"
     assert sorted(p.name for p in (feeds / "sites").iterdir()) == DEMO_IDS
@@ -83,6 +85,7 @@ def test_the_demo_archive_and_feeds_hold_only_demo_sites(demo_run: DemoRun) -> N
     assert b'rel="hub"' not in (feeds / "all" / "atom.xml").read_bytes()
 
 
+@pytest.mark.slow
 def test_explicit_db_and_out_still_choose_where_the_demo_writes(tmp_path: Path) -> None:
     result = run_demo(tmp_path, "--db", "elsewhere/d.db", "--out", "elsewhere/f")
     assert result.returncode == 0, result.stderr[-3000:]

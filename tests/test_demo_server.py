@@ -22,6 +22,8 @@ from crawler.demo.server import DEMO_ROOT, DemoServer
 from crawler.registry import RegistryError, parse_registry
 from tools.demo.build import differences
 
+pytestmark = pytest.mark.slow  # serves the demo sites for the module (three data checks ride along)
+
 FIXTURES = Path(__file__).parent / "fixtures" / "demo"
 SEED = FIXTURES / "demo-humanvoice_seed_article.txt"  # the sample article, visible text as a reader sees it
 SITE_IDS = ("demo-humanvoice", "demo-qabas", "demo-sharq")

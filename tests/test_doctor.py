@@ -327,3 +327,6 @@ def test_cli_rejects_an_unknown_site_id(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     result = CliRunner().invoke(doctor_command, ["--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+pytestmark = pytest.mark.slow  # starts a server or a process

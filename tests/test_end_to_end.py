@@ -25,6 +25,8 @@ from crawler.registry import parse_registry
 from crawler.text.urls import canonicalize
 from exports.formats import ATOM_FEED, FORMATS, RSS_FEED
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 FIXTURES = Path(__file__).parent / "fixtures" / "demo"
 EXPORT_BASE = "http://127.0.0.1:8080/"  # akhbar export's default --base-url
 

@@ -159,6 +159,7 @@ def test_a_damaged_archive_is_one_line_exit_2(
     assert checksum(damaged_db) == before
 
 
+@pytest.mark.slow
 def test_a_damaged_archive_in_a_real_process_prints_no_traceback(damaged_db: Path, registry: Path) -> None:
     """`akhbar crawl` as cron runs it: the archive is opened before Scrapy starts, so Scrapy logs nothing."""
     before = checksum(damaged_db)
@@ -171,6 +172,7 @@ def test_a_damaged_archive_in_a_real_process_prints_no_traceback(damaged_db: Pat
     assert checksum(damaged_db) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flag", [["--debug"], []], ids=["--debug", "AKHBAR_DEBUG=1"])
 def test_debug_shows_the_traceback_instead(flag: list[str], damaged_db: Path) -> None:
     env = {**os.environ, "AKHBAR_DEBUG": "" if flag else "1"}
@@ -222,6 +224,7 @@ def busy_port() -> Iterator[int]:
         yield listener.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_on_a_port_in_use_is_one_line_exit_1(tmp_path: Path, busy_port: int) -> None:
     out = tmp_path / "feeds"
     out.mkdir()

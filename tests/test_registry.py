@@ -264,6 +264,7 @@ def test_demo_ids_belong_to_the_demo_registry_only() -> None:
     assert problems('demo = "yes"\n' + MINIMAL) == ("demo: must be true or false, not a string",)
 
 
+@pytest.mark.slow
 def test_the_demo_registry_loads_as_the_demo_writes_it(tmp_path: Path) -> None:
     from crawler.demo.server import DemoServer
 
@@ -396,6 +397,7 @@ def test_the_test_fixture_registry_loads() -> None:
 BROKEN = MINIMAL + 'delay = inf\nlanguage = "klingon!!"\n' + SECOND + 'domains = ["http://x"]\n'
 
 
+@pytest.mark.slow
 def test_cli_prints_every_problem_on_its_own_line_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "sites.toml"
     path.write_text(BROKEN, encoding="utf-8")

@@ -365,6 +365,7 @@ def test_no_file_left_in_the_feed_directory_links_to_a_removed_site(tmp_path: Pa
     assert not (out / "sites" / "alpha").exists()  # the site's feed is gone, not left with its old links
 
 
+@pytest.mark.slow
 def test_story_settings_come_from_the_environment_too(tmp_path: Path) -> None:
     db = build(tmp_path / "a.db")
     env = {**os.environ, "AKHBAR_STORY_THRESHOLD": "0.9"}

@@ -92,3 +92,6 @@ def test_each_site_gets_its_status(blocked: Blocked) -> None:
     assert blocked.run.process.returncode == 3
     for site in ("challenge403", "challenge202", "htmlfeed", "emptyfeed", "broken"):
         assert f"site {site}: " in blocked.run.log
+
+
+pytestmark = pytest.mark.slow  # starts a server or a process

@@ -16,6 +16,8 @@ import pytest
 from runs import Run, crawl, stored_urls
 from sites import NOW, Article, SiteServer, make_articles
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 CONTACT = "https://example.org/akhbar-contact"
 # Pages a feed may list that are plainly not articles; the spider must skip them without a request, by reason.
 NOT_ARTICLES = {"/tag/economy": "tag_page", "/author/samir-khalil": "author_page", "/video/clip-of-the-day": "video",

@@ -16,6 +16,8 @@ import pytest
 from runs import Run, crawl
 from sites import SiteServer, make_articles
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 DERIVED = {
     "articles": "SELECT url, title, body, content_hash FROM articles ORDER BY url",
     "search text": "SELECT a.url, f.title, f.body FROM articles_fts f JOIN articles a ON a.id = f.rowid ORDER BY a.url",

@@ -14,6 +14,8 @@ import pytest
 from runs import Run, crawl, stored_urls
 from sites import Article, SiteServer, TestSite, make_articles
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 
 @dataclass
 class Runs:

@@ -22,6 +22,8 @@ import pytest
 from runs import FAST, last_run_stats
 from sites import Article, Reply, SiteServer, TestSite, article_page
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 MONTH_AGO = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
 EDITED_SENTENCE = "وأضافت الوزارة في تحديث لاحق أن عدد المستفيدين من البرنامج ارتفع إلى خمسين ألف أسرة."
 

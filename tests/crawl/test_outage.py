@@ -14,8 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from runs import FAST
 from sites import SiteServer, make_articles
+
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
 
 OFFLINE_LINE = "no site answered: 3 of 3 failed to connect or resolve — is this machine offline?"
 

@@ -19,6 +19,8 @@ import pytest
 from runs import Run, crawl, stored_urls
 from sites import NOW, Article, Reply, SiteServer, make_articles
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 RETRY_AFTER_SECONDS = 2
 HTTP_DATE_AHEAD = 2
 

@@ -18,6 +18,8 @@ import pytest
 from runs import Run, crawl
 from sites import Article, Reply, SiteServer, TestSite, make_articles
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 SITE = "templated"
 MASTHEAD = "الإشراف العام: سامر الحسن — رئيس التحرير: ليلى منصور"
 FOLLOW = "تابعونا على تلغرام وفيسبوك لمتابعة آخر الأخبار لحظة بلحظة"

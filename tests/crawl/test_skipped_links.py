@@ -18,6 +18,8 @@ import pytest
 from runs import Run, crawl, stored_urls
 from sites import NOW, Article, SiteServer
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 SHORT_PATHS = ["/news/short", "/العراق-يعلن/", "/politics/elections", "/p/abc"]
 
 

@@ -87,6 +87,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
                    tmp / "with-persian.db")  # fmt: skip
 
 
+@pytest.mark.slow
 def test_crawls_finish(crawled: Crawled) -> None:
     for run in (crawled.default, crawled.with_persian):
         assert run.process.returncode == 0, run.log[-3000:]
@@ -94,6 +95,7 @@ def test_crawls_finish(crawled: Crawled) -> None:
         assert run.site(SITE, "articles_found") == 6
 
 
+@pytest.mark.slow
 def test_persian_and_urdu_pages_are_dropped_as_wrong_language(crawled: Crawled) -> None:
     run = crawled.default
     assert run.site(SITE, "dropped/wrong_language") == 2
@@ -110,6 +112,7 @@ def test_persian_and_urdu_pages_are_dropped_as_wrong_language(crawled: Crawled) 
     assert figures["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_an_allowed_language_is_stored(crawled: Crawled) -> None:
     run = crawled.with_persian
     assert stored_urls(crawled.with_persian_db, SITE) == crawled.arabic | {crawled.site.url(PERSIAN.path)}
@@ -118,6 +121,7 @@ def test_an_allowed_language_is_stored(crawled: Crawled) -> None:
     assert "1 (wrong_language 1)" in run.process.stdout
 
 
+@pytest.mark.slow
 def test_stored_articles_carry_their_detected_language(crawled: Crawled) -> None:
     import sqlite3
 

@@ -443,3 +443,6 @@ def test_invalid_utf8_and_mistyped_columns_do_not_stop_the_export(feed_archive: 
     assert_valid(out)
     entry = feedparser.parse((out / "sites" / "aljazeera" / "atom.xml").read_bytes()).entries[0]
     assert entry.title == "عA" and entry.author == "كاتب"
+
+
+test_hub_link_and_publish_ping = pytest.mark.slow(test_hub_link_and_publish_ping)  # starts a loopback HTTP server

@@ -271,3 +271,6 @@ def test_connections_beyond_the_limit_get_503_and_the_slots_come_back(
         server.shutdown()
         server.server_close()
     assert "Traceback" not in capfd.readouterr().err
+
+
+pytestmark = pytest.mark.slow  # starts a server or a process

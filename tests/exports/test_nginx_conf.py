@@ -185,3 +185,6 @@ def test_only_get_and_head(nginx: Nginx, method: str) -> None:
 def test_overlong_requests_are_refused(nginx: Nginx) -> None:
     assert nginx.request("GET", "/" + "a" * 10_000)[0].status == 414
     assert nginx.request("GET", "/all/rss.xml", X_Padding="x" * 10_000)[0].status == 400
+
+
+pytestmark = pytest.mark.slow  # starts a server or a process

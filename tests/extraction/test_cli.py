@@ -141,3 +141,6 @@ def test_date_command_without_a_date(runner: CliRunner) -> None:
 def test_help_has_an_example(command: object) -> None:
     result = CliRunner().invoke(command, ["--help"])  # type: ignore[arg-type]
     assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+test_url_is_fetched = pytest.mark.slow(test_url_is_fetched)  # starts a loopback HTTP server

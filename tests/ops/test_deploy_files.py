@@ -89,6 +89,7 @@ def test_unit_files_parse_and_point_at_real_commands(path: Path) -> None:
                 check_akhbar_command(argv)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_analyze_verify(tmp_path: Path) -> None:
     # verify checks that ExecStart binaries exist: point them at this checkout's akhbar.

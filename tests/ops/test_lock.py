@@ -46,6 +46,7 @@ def test_second_lock_in_the_same_process_is_refused(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_second_run_exits_75_with_a_clear_message(tmp_path: Path) -> None:
     db = tmp_path / "akhbar.db"
     first = holder(db)
@@ -62,6 +63,7 @@ def test_second_run_exits_75_with_a_clear_message(tmp_path: Path) -> None:
     assert "held" not in second.stdout
 
 
+@pytest.mark.slow
 def test_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     db = tmp_path / "akhbar.db"
     first = holder(db)

@@ -108,6 +108,7 @@ def dead_registry(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_distributed_crawl_of_dead_sites_logs_one_line_each_and_ingest_records_offline(
     tmp_path: Path, redis_url: str
 ) -> None:

@@ -21,6 +21,8 @@ import redis
 from crawler.demo.server import DemoServer
 from crawler.distributed.keys import ITEMS_KEY
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 ADDON = json.dumps({"crawler.distributed.addon.RedisAddon": 0})
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
 

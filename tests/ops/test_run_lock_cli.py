@@ -14,8 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler.demo.server import DemoServer
 from crawler.ops.lock import EX_TEMPFAIL, lock_path, read_holder
+
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
 
 SILENT_SITE = """
 [[sites]]

@@ -26,6 +26,8 @@ import pytest
 
 from crawler.demo.server import DemoServer
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 REPO = Path(__file__).resolve().parents[2]
 SETUP_SHIM = "from setuptools import setup\n\nsetup()\n"
 PROJECT_FILES = ("pyproject.toml", "README.md", "scrapy.cfg", "setup.py")

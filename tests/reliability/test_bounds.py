@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from faultserver import (
     PARAGRAPHS,
     Behaviour,
@@ -33,6 +34,7 @@ def slow(n: int) -> Behaviour:
     return lambda _seen: Reply(200, text, {"Content-Type": "text/html; charset=utf-8"}, delay=0.5)
 
 
+@pytest.mark.slow
 def test_a_run_past_its_deadline_stops_stores_what_it_has_and_exports(tmp_path: Path) -> None:
     routes = {f"{DAY}/school-{n}-55{n:03d}": slow(n) for n in range(120)}  # 60 s at one request at a time
     routes["/feed.xml"] = rss_listing(list(routes))

@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler.items import Article
 from crawler.registry import parse_registry
 from crawler.storage.archive import Archive
@@ -21,6 +23,8 @@ from crawler.storage.reports import archive_stats
 from crawler.storage.search import search
 from crawler.text.arabic import content_hash
 from exports.writer import export_feeds
+
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
 
 TEST_SITES = (Path(__file__).parent.parent / "fixtures" / "test_sites.toml").read_text(encoding="utf-8")
 WORDS = "أعلنت وزارة الخارجية اليوم أن الجولة الثامنة من المحادثات ستبدأ غدا بمشاركة الدول الضامنة".split(" ")

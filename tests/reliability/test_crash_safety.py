@@ -13,7 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler.demo.server import DemoServer
+
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "demo"
 

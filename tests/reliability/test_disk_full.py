@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from faultserver import Behaviour, FaultServer, article_html, html, rss_listing, write_one_site_registry
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 DAY = "/news/2024/05/14"
 WORDS = (
     "الحكومة الوزير البرلمان المدينة الشركة المواطنين الاقتصاد المشروع الطريق المدرسة المستشفى السوق الأسعار "

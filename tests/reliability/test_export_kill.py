@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from crawler.items import Article
@@ -21,6 +22,8 @@ from crawler.registry import parse_registry
 from crawler.storage.archive import Archive
 from crawler.storage.db import open_db
 from crawler.text.arabic import content_hash
+
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
 
 TEST_SITES = (Path(__file__).parent.parent / "fixtures" / "test_sites.toml").read_text(encoding="utf-8")
 WORDS = "أعلنت وزارة الخارجية اليوم أن الجولة الثامنة من المحادثات ستبدأ غدا بمشاركة الدول الضامنة".split(" ")

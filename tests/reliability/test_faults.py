@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from faultserver import PARAGRAPHS, Behaviour, FaultServer, Reply, article_html, gzip_bomb, html, last_run_stats, raw
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 NAMES = [
     "good-1-1001", "e503-once-1002", "e429-once-1003", "wrong-charset-1004", "cp1256-1005", "iso-8859-6-1006",
     "malformed-1007", "control-chars-1008", "e500-1009", "hang-1010", "cut-1011", "loop-1012", "offsite-1013",

@@ -34,6 +34,8 @@ from pathlib import Path
 import pytest
 from faultserver import PARAGRAPHS, FaultServer, Reply, article_html, html, last_run_stats, raw
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 DAY = "/news/2024/05/14"
 GOOD_TITLES = [
     "حملة وطنية للتطعيم في جميع المحافظات",

@@ -30,6 +30,8 @@ from faultserver import (
 
 from crawler.extraction.pool import ExtractionPool, ExtractionTimeout
 
+pytestmark = pytest.mark.slow  # every test here starts a crawl process or a server
+
 ARTICLES = 40
 KILL_AFTER = (6, 18, 30)
 """Article requests after which every extraction worker of the crawl is killed."""

@@ -68,7 +68,7 @@ def test_search_goes_through_the_analysis_whatever_the_search_mode(tmp_path: Pat
     )
     assert [r["title"] for r in plain.json()] == ["تقرير"]
     assert [r["title"] for r in raw.json()] == ["تقرير"]
-    assert function.json() == [{"m": match_expression("الأمم المتحدة")}]
+    assert function.json() == [{"m": match_expression("الأمم المتحدة", archive.db.conn)}]
     assert refused.status_code == 400 and "at most 64" in refused.json()["error"]
 
 

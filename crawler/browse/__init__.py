@@ -3,12 +3,13 @@
 Registered through the ``datasette`` entry point, so it is loaded by ``akhbar browse`` and by any Datasette
 that serves an archive (a database holding ``articles`` and ``articles_fts``), whatever its name.
 
-- ``akhbar_match(query)``, an SQL function on every connection, turns a user query into the FTS5 MATCH
-  expression that ``akhbar search`` uses (:func:`match_expression`, the one place that names the parser).
-- ``?_search=`` on ``articles`` runs through it. Datasette's own search filter only acts on tables whose
+- ``akhbar_match(query)`` and ``akhbar_snippet(text, query)``, the SQL functions of
+  ``crawler.storage.search``, on every connection: the MATCH expression ``akhbar search`` runs for a query, on
+  that connection's archive (its vocabulary decides which inflections exist), and the snippet it prints.
+- ``?_search=`` on ``articles`` runs through ``akhbar_match``. Datasette's own search filter only acts on tables whose
   metadata names an ``fts_table`` (or whose FTS table is an external-content one): the shipped metadata names
   none for ``articles``, so this plugin's ``filters_from_request`` hook writes the only search clause. A query
-  the index cannot run is a 400 with one line, never an "Invalid SQL" page.
+  the parser refuses (:func:`match_expression`) is a 400 with its one line, never an "Invalid SQL" page.
 - ``/<db>/articles`` opens on the columns a reader wants (:data:`DEFAULT_COLUMNS`): an HTML request that picks
   no columns (no ``_col``/``_nocol``) is redirected to one that does, so the URL says what the page shows.
 - ``templates/_table.html`` sets ``dir="auto"`` on rows and text cells, ``static/akhbar.css`` lets every cell
@@ -30,7 +31,7 @@ from datasette.utils.asgi import BadRequest
 from markupsafe import Markup, escape
 
 from crawler.browse.queries import CANNED_QUERIES, STORY_QUERY
-from crawler.storage.search import SearchError, fts_query
+from crawler.storage.search import SearchError, fts_match, register_functions
 
 PLUGIN = "akhbar"
 """The name Datasette knows the plugin by (the distribution's): its static files live under this name."""
@@ -44,18 +45,12 @@ SEARCH_PARAM = "akhbar_search"
 _archives: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
 
 
-def match_expression(query: str) -> str:
-    """The FTS5 MATCH expression for a user query, as ``akhbar search`` builds it.
+def match_expression(query: str, conn: sqlite3.Connection) -> str:
+    """The FTS5 MATCH expression ``akhbar search`` runs for a user query on the archive ``conn``.
 
-    The only call into the search parser: switching parsers is a change of this one line. Raises SearchError
-    for a query that cannot be searched.
+    Raises SearchError, with a one-line message, for a query that cannot be searched.
     """
-    return fts_query(query)
-
-
-def akhbar_match(query: str | None) -> str:
-    """The SQL function ``akhbar_match(query)``: :func:`match_expression`, for use in ``MATCH``."""
-    return match_expression(query or "")
+    return fts_match(query, conn)
 
 
 async def is_archive(datasette: Any, database: str) -> bool:
@@ -70,7 +65,8 @@ async def is_archive(datasette: Any, database: str) -> bool:
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    conn.create_function("akhbar_match", 1, akhbar_match, deterministic=True)
+    # akhbar_match(query): match_expression on this connection's archive; akhbar_snippet(text, query).
+    register_functions(conn)
 
 
 @hookimpl(trylast=True)
@@ -85,8 +81,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         if not query:
             return FilterArguments([], extra_context=context)
         try:
-            match_expression(query)
-            # A parser that lets through what FTS5 cannot parse is refused here, not as an "Invalid SQL" page.
+            # The parser's one-line refusal, and anything FTS5 would still not parse, before any SQL is shown.
             await datasette.get_database(database).execute_fn(lambda conn: _probe(conn, query))
         except (SearchError, sqlite3.DatabaseError) as exc:
             raise BadRequest(f"cannot search for {query!r}: {exc}") from exc
@@ -97,6 +92,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
 
 
 def _probe(conn: sqlite3.Connection, query: str) -> None:
+    match_expression(query, conn)
     conn.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH akhbar_match(?) LIMIT 1", (query,)).fetchall()
 
 

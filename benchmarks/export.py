@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.report import update_section
-from crawler.storage.schema import migrate
+from crawler.storage.schema import insert_article_sql, migrate
 
 CATEGORIES = ["سياسة", "اقتصاد", "رياضة", "ثقافة", "منوعات", "تكنولوجيا", "صحة", "عربي ودولي", "محليات", "آراء"]
 AGENCIES = ["anadolu", "afp", "reuters", "ap", "sana", "wam", "spa", "qna"]
@@ -85,15 +85,17 @@ def build_archive(path: Path, articles: int, sites: int, seed: int = 1) -> None:
             published = when.astimezone(timezone(rng.choice(OFFSETS)))
             html = "".join(f"<p>{p}</p>" for p in body.split("\n")) if article_id % 2 else None
             rows.append(
-                (
-                    article_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    f"https://{site}.example/news/{article_id}", f"https://{site}.example/news/{article_id}", site,
-                    title, None, body.split("\n", 1)[0][:200], body, html, published.isoformat(),
-                    None, when.isoformat(), when.isoformat(), json.dumps(["محرر الموقع"], ensure_ascii=False),
-                    rng.choice(CATEGORIES), "[]",
-                    f"https://{site}.example/img/{article_id}.jpg" if rng.random() < 0.7 else None,
-                    json.dumps(agencies), "ar", story_id, f"h{article_id}",
-                )
+                {
+                    "id": article_id, "uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "url": f"https://{site}.example/news/{article_id}",
+                    "canonical_url": f"https://{site}.example/news/{article_id}", "site": site,
+                    "title": title, "summary": body.split("\n", 1)[0][:200], "body": body, "body_html": html,
+                    "published": published.isoformat(), "first_seen": when.isoformat(), "last_seen": when.isoformat(),
+                    "authors": json.dumps(["محرر الموقع"], ensure_ascii=False), "category": rng.choice(CATEGORIES),
+                    "image": f"https://{site}.example/img/{article_id}.jpg" if rng.random() < 0.7 else None,
+                    "agencies": json.dumps(agencies), "language": "ar", "story_id": story_id,
+                    "content_hash": f"h{article_id}",
+                }
             )  # fmt: skip
         if len(rows) >= 5000:
             _insert(conn, rows)
@@ -102,14 +104,12 @@ def build_archive(path: Path, articles: int, sites: int, seed: int = 1) -> None:
     conn.close()
 
 
-def _insert(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+def _insert(conn: sqlite3.Connection, rows: Sequence[dict[str, object]]) -> None:
+    """Insert rows that all name the same columns (the others take their defaults)."""
+    if not rows:
+        return
     with conn:
-        conn.executemany(
-            "INSERT INTO articles (id, uid, url, canonical_url, site, title, subtitle, summary, body, body_html,"
-            " published, modified, first_seen, last_seen, authors, category, tags, image, agencies, language,"
-            " story_id, content_hash) VALUES (" + ",".join("?" * 22) + ")",
-            rows,
-        )
+        conn.executemany(insert_article_sql(rows[0]), [list(row.values()) for row in rows])
 
 
 def _peak_kib() -> int:
@@ -176,13 +176,13 @@ def main() -> None:
         second = _run("export", db, out)
         conn = sqlite3.connect(db)
         with conn:
-            conn.execute(
-                "INSERT INTO articles (uid, url, canonical_url, site, title, body, published, first_seen, last_seen,"
-                " category, content_hash) VALUES (?, 'https://site00.example/new', 'https://site00.example/new',"
-                " 'site00', 'خبر جديد', 'نص', '2030-01-01T00:00:00+00:00', '2030-01-01T00:00:00+00:00',"
-                " '2030-01-01T00:00:00+00:00', 'سياسة', 'new')",
-                (str(uuid.uuid4()),),
-            )
+            new = {
+                "uid": str(uuid.uuid4()), "url": "https://site00.example/new",
+                "canonical_url": "https://site00.example/new", "site": "site00", "title": "خبر جديد", "body": "نص",
+                "published": "2030-01-01T00:00:00+00:00", "first_seen": "2030-01-01T00:00:00+00:00",
+                "last_seen": "2030-01-01T00:00:00+00:00", "category": "سياسة", "content_hash": "new",
+            }  # fmt: skip
+            conn.execute(insert_article_sql(new), list(new.values()))
         conn.close()
         third = _run("export", db, out)
     lines = [

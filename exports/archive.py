@@ -13,9 +13,11 @@ import heapq
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
+from crawler.storage.schema import Column, article_columns
 from exports.dates import publication_date
 from exports.slugs import safe_id, slugify
 
@@ -62,6 +64,11 @@ class ArticleRow:
     language: str | None
     story_id: int | None
     content_hash: str
+
+
+_ROW_COLUMNS = article_columns(f.name for f in fields(ArticleRow))
+"""The definitions (``crawler.storage.schema.ARTICLES``) of the columns ``ArticleRow`` holds."""
+_ROW_SELECT = ", ".join(c.name for c in _ROW_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -213,31 +220,20 @@ def _str(value: object) -> str | None:
     return str(value)
 
 
+def _value(column: Column, raw: object) -> object:
+    """A stored value as ``ArticleRow`` holds it, by the column's definition: JSON arrays as tuples of strings,
+    text as str (a NOT NULL one never None), a nullable integer None unless it is one."""
+    if column.json_array:
+        return _json_strings(_str(raw))
+    if column.type == "INTEGER":
+        return raw if column.primary_key or isinstance(raw, int) else None
+    text = _str(raw)
+    return text or "" if column.not_null else text
+
+
 def _article(row: sqlite3.Row) -> ArticleRow:
-    return ArticleRow(
-        id=row["id"],
-        uid=_str(row["uid"]) or "",
-        url=_str(row["url"]) or "",
-        canonical_url=_str(row["canonical_url"]) or "",
-        site=row["site"],
-        title=_str(row["title"]) or "",
-        subtitle=_str(row["subtitle"]),
-        summary=_str(row["summary"]),
-        body=_str(row["body"]) or "",
-        body_html=_str(row["body_html"]),
-        published=_str(row["published"]),
-        modified=_str(row["modified"]),
-        first_seen=_str(row["first_seen"]) or "",
-        last_seen=_str(row["last_seen"]) or "",
-        authors=_json_strings(_str(row["authors"])),
-        category=_str(row["category"]),
-        tags=_json_strings(_str(row["tags"])),
-        image=_str(row["image"]),
-        agencies=_json_strings(_str(row["agencies"])),
-        language=_str(row["language"]),
-        story_id=row["story_id"] if isinstance(row["story_id"], int) else None,
-        content_hash=_str(row["content_hash"]) or "",
-    )
+    values: dict[str, Any] = {c.name: _value(c, row[c.name]) for c in _ROW_COLUMNS}
+    return ArticleRow(**values)
 
 
 def fetch_articles(conn: sqlite3.Connection, ids: list[int]) -> dict[int, ArticleRow]:
@@ -246,7 +242,7 @@ def fetch_articles(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Articl
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
         marks = ",".join("?" * len(batch))
-        for row in conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", batch):
+        for row in conn.execute(f"SELECT {_ROW_SELECT} FROM articles WHERE id IN ({marks})", batch):
             found[row["id"]] = _article(row)
     return found
 

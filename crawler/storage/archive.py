@@ -26,6 +26,7 @@ from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage import minhash
 from crawler.storage.fingerprint import Fingerprint, fingerprint
+from crawler.storage.schema import ARTICLE_CONTENT, ARTICLE_INSERTED, ARTICLE_UPDATED, insert_article_sql
 from crawler.storage.search_index import TermCache, write_row
 from crawler.storage.stories import StorySettings, rebuild_bands, record_banding, refresh_story, stored_banding
 from crawler.text.arabic import content_hash
@@ -210,27 +211,18 @@ class Archive:
         return self._insert(a, digest, now, fp)
 
     def _columns(self, a: Article, digest: str) -> dict[str, Any]:
-        return {
-            "url": a.url,
-            "canonical_url": a.canonical_url,
-            "site": a.site,
+        """The content columns (``ARTICLE_CONTENT``) of ``a``: the article's attribute of the same name, unless
+        the column is derived or stored in another form here."""
+        derived: dict[str, Any] = {
             "title": a.title or "",
-            "subtitle": a.subtitle,
-            "summary": a.summary,
-            "body": a.body,
             "body_html": a.body_html or None,
-            "published": a.published,
             "published_utc": to_utc(a.published),
-            "modified": a.modified,
             "authors": json.dumps(a.authors, ensure_ascii=False),
-            "category": a.category,
             "tags": json.dumps(a.tags, ensure_ascii=False),
-            "image": a.image,
             "agencies": json.dumps(a.agencies),
-            "dateline": a.dateline,
-            "language": a.language,
             "content_hash": digest,
         }
+        return {name: derived[name] if name in derived else getattr(a, name) for name in ARTICLE_CONTENT}
 
     def _insert(self, a: Article, digest: str, now: str, fp: Fingerprint | None) -> StoreOutcome:
         fp = fp or fingerprint(a.title, a.body)
@@ -240,12 +232,10 @@ class Archive:
         # story_id afterwards rewrites the whole row, body and all, which cost as much as inserting it.
         joined = self._matching_story(sig, keys) if sig is not None else None
         story_id = joined if joined is not None else self._new_story(a, now)
-        cols = self._columns(a, digest) | {
+        values = self._columns(a, digest) | {
             "uid": str(uuid.uuid4()), "first_seen": now, "last_seen": now, "story_id": story_id,
         }  # fmt: skip
-        names = ", ".join(cols)
-        marks = ", ".join("?" * len(cols))
-        cursor = self.conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(cols.values()))
+        cursor = self.conn.execute(insert_article_sql(ARTICLE_INSERTED), [values[name] for name in ARTICLE_INSERTED])
         article_id = int(cursor.lastrowid or 0)
         if joined is None:
             self.conn.execute("UPDATE stories SET first_article_id = ? WHERE id = ?", (article_id, story_id))
@@ -263,15 +253,17 @@ class Archive:
             (row["id"], row["title"], row["body"], row["modified"], row["content_hash"], now),
         )
         cols = self._columns(a, digest)
-        # The row keeps its key, uid, first_seen and the publication date first recorded when the page stops
-        # giving one; the modified time is the page's own, else now.
+        # The row keeps its key, uid, first_seen, story and the publication date first recorded when the page
+        # stops giving one; the modified time is the page's own, else now.
         cols["canonical_url"] = row["canonical_url"]
         cols["published"] = a.published or row["published"]
         cols["published_utc"] = to_utc(cols["published"])
         cols["modified"] = a.modified or now
         cols["last_seen"] = now
-        assignments = ", ".join(f"{name} = ?" for name in cols)
-        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*cols.values(), row["id"]])
+        assignments = ", ".join(f"{name} = ?" for name in ARTICLE_UPDATED)
+        self.conn.execute(
+            f"UPDATE articles SET {assignments} WHERE id = ?", [*(cols[name] for name in ARTICLE_UPDATED), row["id"]]
+        )
         fp = fp or fingerprint(a.title, a.body)
         self._index_text(row["id"], fp, replace=True)
         # The edited text is what later copies are compared with, and the story's dates and agencies may have

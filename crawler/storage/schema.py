@@ -3,13 +3,20 @@
 Every change to the schema is a new function appended to ``MIGRATIONS``; an existing one is never edited,
 so a database created by any earlier version upgrades itself on open. Each migration runs in its own
 transaction together with the row that records it.
+
+``ARTICLES`` describes the ``articles`` table as the migrations leave it, column by column: the archive's
+inserts and updates, the exporter's reads, the test fixtures and ``docs/schema.md`` take their columns from it
+(``tests/test_schema_definition.py`` checks it against a freshly migrated database and against the docs). A
+migration that changes ``articles`` changes ``ARTICLES`` with it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -273,6 +280,101 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("005_one_normalizer", m005_one_normalizer),
     ("006_search_stems", m006_search_stems),
 ]
+
+
+Written = Literal["key", "once", "fetch", "content"]
+"""When the archive writes a column: ``key``, never (SQLite assigns it); ``once``, when the article is first
+stored; ``fetch``, when it is stored and whenever it is fetched again; ``content``, from the article's page, when
+it is stored and when its text changes."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table as ``PRAGMA table_info`` reports it, with a line for ``docs/schema.md``."""
+
+    name: str
+    type: str
+    written: Written
+    doc: str
+    not_null: bool = False
+    default: str | None = None
+    """The default as SQL text (``'[]'``)."""
+    primary_key: bool = False
+    unique: bool = False
+    references: str | None = None
+    """``table(column)`` of a foreign key."""
+
+    @property
+    def json_array(self) -> bool:
+        """Whether the column holds a JSON array of strings."""
+        return self.default == "'[]'"
+
+
+def _col(name: str, sql: str, written: Written, doc: str) -> Column:
+    """A column from its SQL text in ``CREATE TABLE`` (``TEXT NOT NULL DEFAULT '[]'``, ``INTEGER REFERENCES x(y)``)."""
+    words = sql.split()
+    default = words[words.index("DEFAULT") + 1] if "DEFAULT" in words else None
+    references = words[words.index("REFERENCES") + 1] if "REFERENCES" in words else None
+    return Column(name, words[0], written, doc, not_null="NOT NULL" in sql, default=default,
+                  primary_key="PRIMARY KEY" in sql, unique="UNIQUE" in words, references=references)  # fmt: skip
+
+
+ARTICLES: tuple[Column, ...] = (
+    _col("id", "INTEGER PRIMARY KEY", "key", "integer key"),
+    _col("uid", "TEXT NOT NULL UNIQUE", "once",
+         "UUID minted when the article is first stored, never changed: the stable id of feed entries"),
+    _col("url", "TEXT NOT NULL", "content", "the URL it was last fetched from"),
+    _col("canonical_url", "TEXT NOT NULL UNIQUE", "content",
+         "the canonical URL (tracking parameters, AMP and mobile variants removed): the key of the copy, unique"),
+    _col("site", "TEXT NOT NULL REFERENCES sites(id)", "content", "the registry id of the publisher (`sites.id`)"),
+    _col("title", "TEXT NOT NULL", "content", "headline as the page shows it"),
+    _col("subtitle", "TEXT", "content", "secondary headline"),
+    _col("summary", "TEXT", "content", "description"),
+    _col("body", "TEXT NOT NULL", "content", "plain text, one paragraph per line, boilerplate removed"),
+    _col("body_html", "TEXT", "content", "sanitized HTML of the body"),
+    _col("published", "TEXT", "content", "publication time with offset (NULL when the page gives none)"),
+    _col("published_utc", "TEXT", "content", "`published` in UTC, for sorting and date filters"),
+    _col("modified", "TEXT", "content", "last modification time with offset (NULL when the page gives none)"),
+    _col("first_seen", "TEXT NOT NULL", "once", "when Akhbar first stored the page (UTC)"),
+    _col("last_seen", "TEXT NOT NULL", "fetch", "when Akhbar last fetched the page (UTC)"),
+    _col("authors", "TEXT NOT NULL DEFAULT '[]'", "content", "JSON array: bylines"),
+    _col("category", "TEXT", "content", "section as the site names it"),
+    _col("tags", "TEXT NOT NULL DEFAULT '[]'", "content", "JSON array: keywords"),
+    _col("image", "TEXT", "content", "main image URL"),
+    _col("agencies", "TEXT NOT NULL DEFAULT '[]'", "content",
+         "JSON array: ids of credited agencies (`anadolu`, `afp`, …)"),
+    _col("dateline", "TEXT", "content", 'the opening dateline ("دمشق - سانا")'),
+    _col("language", "TEXT", "content", "detected language"),
+    _col("story_id", "INTEGER REFERENCES stories(id)", "once",
+         "`stories.id`: copies of one wire story on several sites share it"),
+    _col("content_hash", "TEXT NOT NULL", "content",
+         "hash of the normalized words of the body: equal for copies differing only in spelling variants"),
+)  # fmt: skip
+"""The ``articles`` table after every migration, in column order."""
+
+ARTICLE_COLUMNS: tuple[str, ...] = tuple(c.name for c in ARTICLES)
+ARTICLE_INSERTED: tuple[str, ...] = tuple(c.name for c in ARTICLES if c.written != "key")
+"""The columns the archive writes when it first stores an article."""
+ARTICLE_UPDATED: tuple[str, ...] = tuple(c.name for c in ARTICLES if c.written in ("content", "fetch"))
+"""The columns the archive writes again when a stored article's text changed."""
+ARTICLE_CONTENT: tuple[str, ...] = tuple(c.name for c in ARTICLES if c.written == "content")
+"""The columns whose values come from the article's page."""
+
+
+def article_columns(names: Iterable[str]) -> tuple[Column, ...]:
+    """The definitions of ``names``, in the order given; ValueError for a name that is no column of ``articles``."""
+    by_name = {c.name: c for c in ARTICLES}
+    wanted = tuple(names)
+    unknown = [n for n in wanted if n not in by_name]
+    if unknown:
+        raise ValueError(f"no such column of articles: {', '.join(unknown)}")
+    return tuple(by_name[n] for n in wanted)
+
+
+def insert_article_sql(names: Iterable[str]) -> str:
+    """``INSERT INTO articles (…) VALUES (?, …)`` for these columns, in the order given (values in that order)."""
+    cols = article_columns(names)
+    return f"INSERT INTO articles ({', '.join(c.name for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
 def applied(conn: sqlite3.Connection) -> set[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from crawler.storage.schema import migrate
+from crawler.storage.schema import ARTICLES, article_columns, insert_article_sql, migrate
 
 
 @dataclass
@@ -48,40 +48,31 @@ class FeedArchive:
         """Insert an article; returns the row as inserted (``id`` and ``uid`` included)."""
         self._next += 1
         n = self._next
-        row: dict[str, Any] = {
+        given: dict[str, Any] = {
             "uid": str(uuid.uuid4()),
             "url": f"https://{site}.example/news/{n}?utm_source=x",
             "canonical_url": f"https://{site}.example/news/{n}",
             "site": site,
             "title": f"عنوان الخبر رقم {n}",
-            "subtitle": None,
             "summary": f"ملخص الخبر رقم {n}",
             "body": f"الفقرة الأولى من الخبر {n}.\nالفقرة الثانية من الخبر {n}.",
-            "body_html": None,
             "published": f"2024-05-01T{n % 24:02d}:00:00+03:00",
-            "modified": None,
             "first_seen": f"2024-05-01T{n % 24:02d}:05:00+00:00",
             "last_seen": f"2024-05-01T{n % 24:02d}:05:00+00:00",
-            "authors": [],
             "category": "سياسة",
-            "tags": [],
-            "image": None,
-            "agencies": [],
-            "dateline": None,
             "language": "ar",
-            "story_id": None,
             "content_hash": f"hash{n}",
         }
+        # Every column but the key, in the table's order: an empty list for a JSON array, else NULL.
+        row: dict[str, Any] = {c.name: given.get(c.name, [] if c.json_array else None)
+                               for c in ARTICLES if c.written != "key"}  # fmt: skip
         if fields.get("published") and "first_seen" not in fields:
             # The crawl sees an article after it is published (exports clamp a later publication date).
             seen = datetime.fromisoformat(fields["published"]).astimezone(UTC) + timedelta(minutes=5)
             row["first_seen"] = row["last_seen"] = seen.isoformat()
         row.update(fields)
         stored = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
-        cols = ", ".join(stored)
-        cur = self.conn.execute(
-            f"INSERT INTO articles ({cols}) VALUES ({', '.join('?' * len(stored))})", list(stored.values())
-        )
+        cur = self.conn.execute(insert_article_sql(stored), list(stored.values()))
         row["id"] = cur.lastrowid
         if row["story_id"] is not None:
             self.conn.execute(
@@ -93,7 +84,7 @@ class FeedArchive:
         return row
 
     def update_article(self, article_id: int, **fields: Any) -> None:
-        sets = ", ".join(f"{k} = ?" for k in fields)
+        sets = ", ".join(f"{c.name} = ?" for c in article_columns(fields))
         values = [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in fields.values()]
         self.conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*values, article_id])
         self.conn.commit()

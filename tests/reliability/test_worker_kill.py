@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -83,14 +84,17 @@ def test_a_worker_killed_mid_crawl_loses_no_article(tmp_path: Path) -> None:
         log: list[str] = []
         reader = threading.Thread(target=lambda: log.extend(iter(process.stderr.readline, "")), daemon=True)
 
-        def count(marker: str) -> int:
-            return sum(marker in line for line in list(log))
+        crawled = re.compile(rf"Crawled \(200\) <GET ({re.escape(server.base + DAY)}/\S+)>")
+        done = re.compile(rf"(?:Scraped from <200 |cannot extract )({re.escape(server.base + DAY)}/[^\s>]+)")
+
+        def urls(pattern: re.Pattern[str]) -> set[str]:
+            return {m[1] for line in list(log) if (m := pattern.search(line))}
 
         def killer() -> None:
             for after in KILL_AFTER:
                 while process.poll() is None and sum(h.path.startswith(DAY) for h in server.hits) < after:
                     time.sleep(0.01)
-                in_flight = count(f"Crawled (200) <GET {server.base}{DAY}/")
+                in_flight = urls(crawled)
                 for pid in worker_pids(process.pid):
                     try:
                         os.kill(pid, signal.SIGKILL)
@@ -100,7 +104,7 @@ def test_a_worker_killed_mid_crawl_loses_no_article(tmp_path: Path) -> None:
                 # A page is tried twice: a second kill before the replacements finished the pages that were in
                 # the dead workers can cost one (the pool's documented limit, not what this test is about). So the
                 # next kill waits until every page downloaded before this one is out of the pool.
-                while process.poll() is None and count("Scraped from") < in_flight:
+                while process.poll() is None and not in_flight <= urls(done):
                     time.sleep(0.01)
 
         reader.start()

@@ -328,10 +328,11 @@ def markdown(n: int, figures: dict[str, dict[str, float]], fingerprint_s: float,
         "",
         "Each query word stands for every form of it the archive holds, and the generated vocabulary gives each",
         "word some 80 (9 prefixes by 9 endings): every one is a posting list FTS5 reads and ranks, which is what",
-        "the ranked MATCH costs; real text holds fewer forms of most words. The vocabulary table is"
-        f" {akhbar['terms_bytes'] / 2**20:.1f} MiB ({akhbar['terms_per_article']:,.0f} bytes per article) of the",
-        f"index; the stem columns cost the extraction worker {stems_s * 1000:.2f} ms of CPU per article on top of"
-        f" the {fingerprint_s * 1000 - stems_s * 1000:.2f} ms the rest of its fingerprint takes (measured apart:",
+        "the ranked MATCH costs; real text holds fewer forms of most words.",
+        f"The vocabulary table is {akhbar['terms_bytes'] / 2**20:.1f} MiB of the index"
+        f" ({akhbar['terms_per_article']:,.0f} bytes per article). The stem columns cost the extraction worker",
+        f"{stems_s * 1000:.2f} ms of CPU per article on top of the {fingerprint_s * 1000 - stems_s * 1000:.2f} ms"
+        " the rest of its fingerprint takes (measured apart;",
         "the store stage receives them computed).",
         "",
         f"Quality (`tests/search/evaluation.py`, part of `make test`): on {quality.documents} real articles (the",

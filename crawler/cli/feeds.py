@@ -43,6 +43,8 @@ def write_feeds(
             f"feeds: {report.feeds_written} written, {report.feeds_unchanged} unchanged, "
             f"{report.entries} entries, in {Path(out).resolve()}"
         )
+        if report.removed:
+            click.echo(f"removed {len(report.removed)} feeds that no longer exist: {', '.join(report.removed)}")
 
 
 @click.command("export")

@@ -31,6 +31,7 @@ from crawler.items import Article
 from crawler.registry import parse_registry
 from crawler.storage.archive import Archive
 from crawler.storage.db import open_db
+from tests.processes import stop
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 TEST_SITES = (Path(__file__).parent / "fixtures" / "test_sites.toml").read_text(encoding="utf-8")
@@ -146,12 +147,7 @@ def browse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browse]:
             time.sleep(0.2)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def akhbar_search(db: Path, query: str) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from conftest import FeedArchive
 from feedrules import SERVED_TYPES
 
 from exports.writer import export_feeds
+from tests.processes import stop
 
 SITE_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
@@ -123,12 +124,7 @@ def nginx(feed_archive: FeedArchive, tmp_path: Path) -> Iterator[Nginx]:
         assert warnings == [], "nginx warns about deploy/nginx.conf"
         yield Nginx(port, root)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.mark.parametrize(("path", "expected"), SERVED_TYPES)

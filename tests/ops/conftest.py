@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop as stop_process
+
 REPO = Path(__file__).resolve().parents[2]
 DEMO_FIXTURES = REPO / "tests" / "fixtures" / "demo"
 STARTUP_SECONDS = 60
@@ -43,13 +45,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_process(process, timeout=20)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from crawler.discovery.sitemaps import parse_sitemap
 from crawler.discovery.urlkind import is_article_url
 from crawler.fetch_policy import Response, fetch_url, read_robots, robots_allow, robots_url
 from crawler.registry import Site
+from crawler.text.urls import same_site
 
 OFFLINE_MESSAGE = "no internet: doctor needs network access to reach the sites"
 MAX_CHILD_SITEMAPS = 3
@@ -285,7 +286,7 @@ class _SiteCheck:
         articles = [u for u in urls if is_article_url(u)]
         self.report.article_urls = len(articles)
         hosts = self.site.allowed_hosts
-        own = [u for u in articles if _on_hosts(u, hosts)]
+        own = [u for u in articles if same_site(u, hosts)]
         return (own or articles)[:count]
 
     def check_article(self, url: str) -> None:
@@ -335,11 +336,6 @@ class _SiteCheck:
         for url in chosen:
             self.check_article(url)
         return self.report
-
-
-def _on_hosts(url: str, hosts: tuple[str, ...]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == h or host.endswith("." + h) for h in hosts)
 
 
 def _decode(response: Response) -> str:

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -25,6 +25,7 @@ from crawler.extraction.template import WINDOW, SiteTemplate, strip_lines
 from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage import minhash
+from crawler.storage.db import write_transaction
 from crawler.storage.fingerprint import Fingerprint, fingerprint
 from crawler.storage.schema import ARTICLE_CONTENT, ARTICLE_INSERTED, ARTICLE_UPDATED, insert_article_sql
 from crawler.storage.search_index import TermCache, write_row
@@ -102,15 +103,8 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self.conn):
             yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            # SQLite may have rolled back already (a full disk does): the original error is the one to raise.
-            with suppress(sqlite3.Error):
-                self.conn.execute("ROLLBACK")
-            raise
 
     # -- sites -------------------------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlite_utils
@@ -12,6 +14,22 @@ from crawler.storage.schema import migrate
 
 DEFAULT_DB = Path("data/akhbar.db")
 BUSY_TIMEOUT_MS = 30_000
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (``BEGIN IMMEDIATE``): committed when the block ends, rolled back when it raises.
+
+    Readers see the archive as it was until the commit; another writer waits (the busy timeout) for it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        # SQLite may have rolled back already (a full disk does): the original error is the one to raise.
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
 
 
 def default_db_path() -> Path:

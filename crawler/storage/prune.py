@@ -11,11 +11,11 @@ feed's entries, so the next ``akhbar export`` rewrites every feed a removed arti
 from __future__ import annotations
 
 import sqlite3
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from crawler.storage.db import write_transaction
 from crawler.storage.stories import refresh_story
 
 ARTICLE_TABLES = ("articles", "aliases", "revisions", "articles_fts", "minhashes", "lsh_bands")
@@ -94,8 +94,7 @@ def prune(conn: sqlite3.Connection, site: str, before: date | None = None) -> Pr
 
     Readers see the archive as it was until the transaction commits, then without the articles.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(conn):
         plan = plan_prune(conn, site, before)  # again, inside the transaction: what is removed is what is counted
         where, params = _selection(site, before)
         chosen = f"SELECT id FROM articles WHERE {where}"
@@ -113,9 +112,4 @@ def prune(conn: sqlite3.Connection, site: str, before: date | None = None) -> Pr
             for table in SITE_TABLES[1:]:
                 conn.execute(f"DELETE FROM {table} WHERE site = :site", params)
             conn.execute("DELETE FROM sites WHERE id = :site", params)
-        conn.execute("COMMIT")
-    except BaseException:
-        with suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise
     return plan

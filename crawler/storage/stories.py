@@ -20,7 +20,6 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from crawler.storage import minhash
+from crawler.storage.db import write_transaction
 
 THRESHOLD_SETTING = "AKHBAR_STORY_THRESHOLD"
 BANDS_SETTING = "AKHBAR_STORY_BANDS"
@@ -323,16 +323,10 @@ def recluster(conn: sqlite3.Connection, story: StorySettings) -> ReclusterReport
 
     Readers keep seeing the stories as they were until the transaction commits; a writer waits for it.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(conn):
         report = _recluster(conn, story)
         for table in _TEMP_TABLES:
             conn.execute(f"DROP TABLE temp.{table}")
-        conn.execute("COMMIT")
-    except BaseException:
-        with suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise
     return report
 
 

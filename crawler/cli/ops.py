@@ -36,16 +36,17 @@ redis_url_option = click.option(
 
 
 @contextmanager
-def exclusive_run(db: str) -> Iterator[RunLock]:
-    """Hold the run lock of ``db``; when another run holds it, say who and exit 75 (EX_TEMPFAIL)."""
+def exclusive_run(db: str, command: str = "run", busy: str = "not starting a second run") -> Iterator[RunLock]:
+    """Hold the run lock of ``db`` for ``akhbar <command>``; when another run holds it, say who (and ``busy``)
+    and exit 75 (EX_TEMPFAIL); a lock that cannot be taken at all is one line and exit 1."""
     lock = RunLock(lock_path(db))
     try:
         lock.acquire()
     except LockHeld as exc:
-        click.echo(f"akhbar run: {exc}; not starting a second run", err=True)
+        click.echo(f"akhbar {command}: {exc}; {busy}", err=True)
         sys.exit(EX_TEMPFAIL)
     except LockError as exc:
-        click.echo(f"akhbar run: {exc}", err=True)
+        click.echo(f"akhbar {command}: {exc}", err=True)
         sys.exit(1)
     try:
         yield lock

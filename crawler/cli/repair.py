@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import click
 
+from crawler.cli.ops import exclusive_run
 from crawler.cli.options import EXIT_CONFIG, db_option
-from crawler.ops.lock import EX_TEMPFAIL, LockError, LockHeld, RunLock, lock_path
 from crawler.runner import SettingError, crawl_settings, parse_overrides
 from crawler.storage.db import connect
 from crawler.storage.prune import PrunePlan, UnknownSite, plan_prune, prune
@@ -37,22 +34,6 @@ def _open(db: str) -> sqlite3.Connection:
     if not Path(db).is_file():
         raise click.ClickException(f"no archive at {db}: run `akhbar crawl` (or `akhbar demo`) first")
     return connect(db)
-
-
-@contextmanager
-def _holding_run_lock(db: str, command: str) -> Iterator[None]:
-    lock = RunLock(lock_path(db))
-    try:
-        lock.acquire()
-    except LockHeld as exc:
-        click.echo(f"akhbar {command}: {exc}; try again when it has finished", err=True)
-        sys.exit(EX_TEMPFAIL)
-    except LockError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def story_settings(db: str, overrides: tuple[str, ...]) -> StorySettings:
@@ -81,7 +62,7 @@ def recluster_command(db: str, overrides: tuple[str, ...]) -> None:
     story = story_settings(db, overrides)
     conn = _open(db)
     try:
-        with _holding_run_lock(db, "recluster"):
+        with exclusive_run(db, "recluster", "try again when it has finished"):
             report = recluster(conn, story)
     finally:
         conn.close()
@@ -145,7 +126,7 @@ def prune_command(site: str, before: str | None, db: str, yes: bool) -> None:
             click.echo(f"akhbar prune would remove from {db}, site {site} ({scope}):")
             _show(plan)
             click.confirm("Remove them?", abort=True)
-        with _holding_run_lock(db, "prune"):
+        with exclusive_run(db, "prune", "try again when it has finished"):
             done = prune(conn, site, cutoff)
     finally:
         conn.close()

@@ -40,9 +40,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import crawler.storage.archive as archive_module
-from benchmarks.corpus_text import edit_words
 from benchmarks.report import update_section
 from benchmarks.sitegen import Writer
+from benchmarks.store import SITES, article_text
 from crawler.items import Article
 from crawler.registry import Site
 from crawler.storage.archive import Archive
@@ -57,7 +57,6 @@ from tests.search.evaluation import build_archive, evaluate, load_documents
 BATCH = 100
 SAMPLE = 10
 """One batch in ``SAMPLE`` is timed again for the stem columns alone."""
-SITES = [f"site{i:02d}" for i in range(10)]
 REPEATS = 3
 QUERIES = (
     # Bare forms: the text holds them, and more often inflected (السيطرة, للزيارة, والحزب …).
@@ -73,19 +72,10 @@ QUERIES = (
 def generate(n: int, seed: int = 3) -> Iterator[list[Article]]:
     """``n`` normalized items as the store pipeline receives them, a batch at a time."""
     writer = Writer(seed)
-    rng = writer.random
     recent: list[Article] = []
     batch: list[Article] = []
     for i in range(n):
-        site = rng.choice(SITES)
-        if recent and rng.random() < 0.04:
-            source = rng.choice(recent)
-            body = "\n".join(edit_words(p, 0.05, rng, writer.words) for p in source.body.split("\n"))
-            title = source.title or ""
-            site = rng.choice([s for s in SITES if s != source.site])
-        else:
-            body = "\n".join(writer.body(rng.randint(300, 1500)))
-            title = writer.title()
+        site, title, body = article_text(writer, recent)
         url = f"https://{site}.example/news/{i}.html"
         item = Article(url=url, canonical_url=url, site=site, title=title, body=body, summary=writer.sentence(),
                        published=f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:00+03:00", category="سياسة",

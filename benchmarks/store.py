@@ -31,7 +31,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +54,26 @@ SITES = [f"site{i:02d}" for i in range(10)]
 TARGET = 0.70
 
 
+def article_text(writer: Writer, recent: Sequence[Article]) -> tuple[str, str, str]:
+    """Site, title and body of the next generated article: 4% are an edited copy of one of ``recent`` carried by
+    another site (a wire story), the rest new text of 300–1,500 words."""
+    rng = writer.random
+    site = rng.choice(SITES)
+    if recent and rng.random() < 0.04:
+        source = rng.choice(recent)
+        body = "\n".join(edit_words(p, 0.05, rng, writer.words) for p in source.body.split("\n"))
+        return rng.choice([s for s in SITES if s != source.site]), source.title or "", body
+    body = "\n".join(writer.body(rng.randint(300, 1500)))
+    return site, writer.title(), body
+
+
 def articles(n: int, seed: int = 3) -> list[Article]:
     """``n`` normalized items as the store pipeline receives them."""
     writer = Writer(seed)
     rng = writer.random
     made: list[Article] = []
     for i in range(n):
-        site = rng.choice(SITES)
-        if made and rng.random() < 0.04:
-            source = rng.choice(made[-300:])
-            body = "\n".join(edit_words(p, 0.05, rng, writer.words) for p in source.body.split("\n"))
-            title = source.title or ""
-            site = rng.choice([s for s in SITES if s != source.site])
-        else:
-            body = "\n".join(writer.body(rng.randint(300, 1500)))
-            title = writer.title()
+        site, title, body = article_text(writer, made[-300:])
         url = f"https://{site}.example/news/2026/11/{i}.html"
         item = Article(
             url=url, canonical_url=url, site=site, title=title, body=body, body_html="",
